@@ -1,0 +1,130 @@
+/**
+ * Composition root: config → store → core → outbox senders → scheduler. Used by
+ * main.ts, the tests and the benchmark alike, so all of them run the real thing.
+ */
+import type { ChannelAdapter } from "./core/channel.js";
+import type { Clock } from "./core/clock.js";
+import { Core, type Logger } from "./core/bot.js";
+import type { IdentityResolver } from "./core/ports.js";
+import type { Env } from "./config/env.js";
+import { remindCommands, remindFlow, reminderJob } from "./flows/remind.js";
+import { OutboxSender } from "./outbox/sender.js";
+import { projectPath } from "./paths.js";
+import { Prompts } from "./prompts/load.js";
+import { loadBotConfig, type BotConfig } from "./scheduler/config.js";
+import { Scheduler, type JobDef } from "./scheduler/scheduler.js";
+import { prismaCoreStore } from "./store/core-store.js";
+import { openStore, type Store, type Tx } from "./store/db.js";
+import { pruneOld } from "./store/housekeeping.js";
+import { nextSessionDeadline } from "./store/sessions.js";
+
+export interface AppOptions {
+  env: Env;
+  clock: Clock & { set?(t: Date): unknown };
+  log: Logger;
+  channels: ChannelAdapter[];
+  /** Extra jobs (tests). */
+  jobs?: JobDef[];
+  config?: BotConfig;
+  identity?: IdentityResolver;
+  /** Sender options per channel (tests inject a fake sleep). */
+  senderSleep?: (ms: number) => Promise<void>;
+}
+
+/** Until the roster exists, everyone is known by the name their platform shows. */
+const anonymousIdentity: IdentityResolver = {
+  resolve: async (m) => ({ key: `${m.channel}:${m.senderId}`, name: m.senderName, roles: [] }),
+};
+
+export interface App {
+  core: Core<Tx>;
+  store: Store;
+  prompts: Prompts;
+  scheduler: Scheduler;
+  senders: Map<string, OutboxSender>;
+  /** Starts channels and the sender loops; `realTime` also starts node-cron. */
+  start(opts?: { realTime?: boolean }): Promise<void>;
+  /** Sends everything due on every channel. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createApp(o: AppOptions): Promise<App> {
+  const prompts = Prompts.load(o.env.PROMPTS_DIR ?? projectPath("prompts"));
+  const config = o.config ?? loadBotConfig(o.env.BOT_CONFIG ?? projectPath("src", "config", "defaults.json"));
+  const store = await openStore(o.env.DATABASE_URL);
+  if (store.migrations.applied.length) o.log.info({ applied: store.migrations.applied }, "database migrated");
+  const { db } = store;
+
+  const senders = new Map<string, OutboxSender>();
+  for (const ch of o.channels) {
+    const limits = { ...(config.channels[ch.name] ?? {}), ...ch.limits };
+    senders.set(ch.name, new OutboxSender({
+      db, channel: { name: ch.name, limits, start: ch.start.bind(ch), send: ch.send.bind(ch), stop: ch.stop.bind(ch) },
+      clock: o.clock, log: o.log, maxAttempts: o.env.OUTBOX_MAX_ATTEMPTS, ...(o.senderSleep ? { sleep: o.senderSleep } : {}),
+    }));
+  }
+  const notify = (channels: Set<string>) => {
+    for (const c of channels) senders.get(c)?.notify();
+  };
+
+  const core = new Core<Tx>({
+    store: prismaCoreStore(db),
+    prompts,
+    flows: [remindFlow],
+    commands: remindCommands,
+    identity: o.identity ?? anonymousIdentity,
+    clock: o.clock,
+    sessionTtlMs: o.env.SESSION_TTL_MINUTES * 60_000,
+    sessionReminderLeadMs: o.env.SESSION_REMINDER_MINUTES * 60_000,
+    log: o.log,
+    onEnqueued: notify,
+  });
+
+  const jobs: JobDef[] = [
+    {
+      name: "session-sweep",
+      run: async () => void (await core.sweep()),
+      nextWorkAt: () => nextSessionDeadline(db, o.env.SESSION_REMINDER_MINUTES * 60_000),
+    },
+    reminderJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    {
+      name: "housekeeping",
+      catchUpWithinMs: 24 * 60 * 60_000,
+      run: async () => o.log.info(await pruneOld(db, o.clock.now()), "housekeeping: old delivery records pruned"),
+    },
+    ...(o.jobs ?? []),
+  ];
+  const drain = async () => {
+    for (const s of senders.values()) await s.drain();
+  };
+  const scheduler = new Scheduler({ db, jobs, config, clock: o.clock, log: o.log });
+
+  let realTime = false;
+  return {
+    core, store, prompts, scheduler, senders, drain,
+    async start(opts = {}) {
+      realTime = opts.realTime ?? false;
+      for (const s of senders.values()) await s.recover();
+      await scheduler.catchUp();
+      for (const ch of o.channels) {
+        try {
+          await ch.start((m) => core.handle(m));
+        } catch (err) {
+          o.log.error({ err, channel: ch.name }, "channel failed to start; the others keep running");
+        }
+      }
+      if (realTime) {
+        for (const s of senders.values()) await s.start();
+        scheduler.start();
+      }
+    },
+    async stop() {
+      await scheduler.stop();
+      for (const ch of o.channels) await ch.stop().catch(() => undefined);
+      await core.idle();
+      for (const s of senders.values()) await s.stop();
+      await store.close();
+    },
+  };
+}

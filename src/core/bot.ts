@@ -1,0 +1,328 @@
+/**
+ * The channel-agnostic core. One entry point per kind of input — a message
+ * (`handle`) or the clock (`sweep`) — and one way out: rows in the outbox, written
+ * in the same transaction as the state change that caused them.
+ */
+import { say, sayKey, type Say } from "../prompts/catalog.js";
+import * as engine from "../flows/engine.js";
+import type { FlowState, Reply } from "../flows/engine.js";
+import type { FlowDef } from "../flows/types.js";
+import type { Clock } from "./clock.js";
+import { matchCommand, type CommandDef } from "./commands.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import type { InboundMessage } from "./messages.js";
+import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
+import type { Actor, CoreStore, IdentityResolver, OutboxItem, SessionKey, SessionRecord } from "./ports.js";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface CoreOptions<Tx> {
+  store: CoreStore<Tx>;
+  prompts: { render(s: Say): string };
+  flows: FlowDef<Tx>[];
+  commands: CommandDef<Tx>[];
+  identity: IdentityResolver;
+  clock: Clock;
+  sessionTtlMs: number;
+  /** How long before expiry the one reminder goes out. */
+  sessionReminderLeadMs: number;
+  log: Logger;
+  /** Told after a commit that wrote outbox rows for these channels. */
+  onEnqueued?: (channels: Set<string>) => void;
+}
+
+export type HandleOutcome = "handled" | "ignored" | "duplicate" | "error";
+
+/** What a session row stores: the engine state plus who and where, for reminders. */
+interface StoredSession {
+  flow: FlowState;
+  chatKind: "group" | "private";
+  senderName: string;
+}
+
+/** How long an expired session is kept so a late reply can be told it timed out. */
+const EXPIRED_KEEP_MS = 24 * 60 * 60 * 1000;
+
+export class Core<Tx> {
+  private readonly flows = new Map<string, FlowDef<Tx>>();
+  private readonly queue = new KeyedQueue();
+  private readonly help: CommandDef<Tx>;
+  private readonly commands: CommandDef<Tx>[];
+
+  constructor(private readonly o: CoreOptions<Tx>) {
+    for (const f of o.flows) this.flows.set(f.id, f);
+    for (const c of o.commands) if (c.flow && !this.flows.has(c.flow)) throw new Error(`command ${c.id} starts unknown flow ${c.flow}`);
+    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", run: async (ctx) => this.helpText(ctx.actor) };
+    this.commands = [this.help, ...o.commands];
+  }
+
+  private t = (s: Say): string => this.o.prompts.render(s);
+  private ectx(now: Date): engine.EngineContext {
+    return { now, t: this.t };
+  }
+
+  /** Handles one inbound message. Never throws: a failure is logged and answered. */
+  handle(msg: InboundMessage): Promise<HandleOutcome> {
+    return this.queue.run(`${msg.channel}:${msg.chatId}`, async () => {
+      try {
+        return await this.handleNow(msg);
+      } catch (err) {
+        this.o.log.error({ err, channel: msg.channel, chat: msg.chatId, messageId: msg.messageId }, "handling a message failed");
+        return this.answerError(msg);
+      }
+    });
+  }
+
+  /** Waits for messages in flight (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async answerError(msg: InboundMessage): Promise<HandleOutcome> {
+    try {
+      const now = this.o.clock.now();
+      // Record it too, so a message that always fails is not retried forever on redelivery.
+      await this.o.store.transaction(async (tx) => {
+        if (!(await this.o.store.recordInbound(tx, { ...msg, text: sanitize(msg.text) }, now))) return;
+        await this.o.store.enqueue(tx, [this.out(msg, { text: this.t(say("core.error")), choices: [] })], now);
+      });
+      this.o.onEnqueued?.(new Set([msg.channel]));
+    } catch (err) {
+      this.o.log.error({ err }, "could not even answer the error");
+    }
+    return "error";
+  }
+
+  private out(msg: Pick<InboundMessage, "channel" | "chatId" | "chatKind" | "senderId" | "senderName">, r: Reply, replyTo?: string): OutboxItem {
+    const payload: OutboxItem["payload"] = { text: r.text, choices: r.choices };
+    if (msg.chatKind === "group") payload.mention = { id: msg.senderId, name: msg.senderName };
+    if (replyTo) payload.replyTo = replyTo;
+    return { channel: msg.channel, chatId: msg.chatId, payload };
+  }
+
+  private async handleNow(raw: InboundMessage): Promise<HandleOutcome> {
+    const { store } = this.o;
+    const now = this.o.clock.now();
+    const text = sanitize(raw.text);
+    const msg: InboundMessage = { ...raw, text };
+    const key: SessionKey = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
+    const replies: Reply[] = [];
+    const reply = (...xs: (Reply | Say)[]) => {
+      for (const x of xs) replies.push("key" in x ? { text: this.t(x), choices: [] } : x);
+    };
+
+    const outcome = await store.transaction(async (tx): Promise<HandleOutcome> => {
+      if (!(await store.recordInbound(tx, msg, now))) return "duplicate";
+      const session = await store.getSession(tx, key);
+      const tooLong = text.length > MAX_INBOUND_CHARS;
+      const norm = tooLong ? "" : normalizeForMatch(text);
+      const route = tooLong ? ({ kind: "none" } as const) : matchCommand(norm, this.commands);
+      const open = session && session.status === "open" && session.expiresAt > now ? session : null;
+      const addressed = msg.chatKind === "private" || msg.mentionsBot || msg.replyToBot || open !== null;
+      if (route.kind === "none" && !addressed) return "ignored"; // ordinary group chatter
+
+      if (tooLong) {
+        reply(say("core.too_long", { length: text.length, max: MAX_INBOUND_CHARS }));
+        return this.finish(tx, msg, replies, now);
+      }
+      const actor = await this.o.identity.resolve(msg);
+
+      if (open) {
+        await this.continueFlow(tx, msg, actor, open, route, norm, now, reply);
+        return this.finish(tx, msg, replies, now);
+      }
+
+      if (session) {
+        // A session that timed out (or was swept as expired): it ends here.
+        await store.deleteSession(tx, key);
+        if (route.kind === "none") {
+          const f = this.flows.get(session.flowId);
+          reply(say("core.expired_reply", { flow: f ? this.t(sayKey(f.title)) : session.flowId, keyword: this.keywordFor(session.flowId) }));
+          return this.finish(tx, msg, replies, now);
+        }
+      }
+
+      if (route.kind === "unknown-slash") reply(say("core.unknown", { text: `/${route.name}` }));
+      else if (route.kind === "command") await this.runCommand(tx, msg, actor, route.match.command, route.match.args, now, reply);
+      else if (text === "" && msg.attachments.length > 0) reply(say("core.attachment_only"));
+      else if (text === "") reply(say("core.empty"));
+      else reply(say("core.unknown", { text: clip(text) }));
+      return this.finish(tx, msg, replies, now);
+    });
+    // Senders are told only after the commit, so they never look for rows not yet there.
+    if (replies.length && outcome === "handled") this.o.onEnqueued?.(new Set([msg.channel]));
+    return outcome;
+  }
+
+  private async finish(tx: Tx, msg: InboundMessage, replies: Reply[], now: Date): Promise<HandleOutcome> {
+    if (replies.length) {
+      await this.o.store.enqueue(tx, replies.map((r) => this.out(msg, r, msg.messageId)), now);
+    }
+    return "handled";
+  }
+
+  private keywordFor(flowId: string): string {
+    const c = this.commands.find((x) => x.flow === flowId);
+    return c?.keywords[0] ?? (c ? `/${c.slash[0]}` : "帮助");
+  }
+
+  private allowed(c: CommandDef<Tx>, actor: Actor): boolean {
+    return c.allowed ? c.allowed(actor) : true;
+  }
+
+  private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+    if (!this.allowed(c, actor)) {
+      reply(say("core.not_allowed", { command: c.keywords[0] ?? `/${c.slash[0]}` }));
+      await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId } });
+      return;
+    }
+    if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
+    const says = await c.run!({ tx, actor, args, now, chat: { channel: msg.channel, chatId: msg.chatId, chatKind: msg.chatKind, senderId: msg.senderId, senderName: msg.senderName } });
+    if (says.length) reply({ text: says.map(this.t).join("\n"), choices: [] });
+  }
+
+  private async startFlow(tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+    const r = engine.start(flow, this.ectx(now));
+    await this.save(tx, msg, r.state!, now, true);
+    await this.o.store.audit(tx, { at: now, actor: actor.key, action: "session.start", entity: "session", entityId: sessionId(msg), after: { flow: flow.id } });
+    reply(...r.replies);
+  }
+
+  private async save(tx: Tx, msg: InboundMessage, state: FlowState, now: Date, isNew: boolean): Promise<void> {
+    const stored: StoredSession = { flow: state, chatKind: msg.chatKind, senderName: msg.senderName };
+    await this.o.store.saveSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId }, {
+      flowId: state.flowId, state: stored, now, expiresAt: new Date(now.getTime() + this.o.sessionTtlMs), isNew,
+    });
+  }
+
+  private async continueFlow(
+    tx: Tx, msg: InboundMessage, actor: Actor, session: SessionRecord,
+    route: ReturnType<typeof matchCommand<Tx>>, norm: string, now: Date, reply: (...xs: (Reply | Say)[]) => void,
+  ): Promise<void> {
+    const { store } = this.o;
+    const key = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
+    const flow = this.flows.get(session.flowId);
+    const stored = session.state as StoredSession;
+    if (!flow) {
+      // The flow was removed in an update: end the session rather than crash on it.
+      await store.deleteSession(tx, key);
+      reply(say("core.no_session"));
+      return;
+    }
+    const ectx = this.ectx(now);
+    let state = stored.flow;
+    let r: engine.EngineResult;
+
+    // A command typed on its own inside a dialog: slash commands and exact keywords only,
+    // so an answer that merely starts with a keyword is still an answer.
+    const command = route.kind === "command" && (route.match.viaSlash || route.match.exact) && !state.abandonFor ? route.match.command : null;
+    if (command && command.id === "help") {
+      r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.help.in_flow", { flow: this.t(sayKey(flow.title)) })])] };
+      reply({ text: this.helpText(actor).map(this.t).join("\n"), choices: [] });
+    } else if (command && command.flow === flow.id) {
+      r = { state, replies: [engine.prompt(flow, state, ectx)] };
+    } else if (command && command.flow) {
+      if (!this.allowed(command, actor)) {
+        reply(say("core.not_allowed", { command: command.keywords[0] ?? command.id }));
+        r = { state, replies: [engine.prompt(flow, state, ectx)] };
+      } else r = engine.askAbandon(flow, state, this.flows.get(command.flow)!, ectx);
+    } else if (command) {
+      await this.runCommand(tx, msg, actor, command, route.kind === "command" ? route.match.args : "", now, reply);
+      r = { state, replies: [engine.prompt(flow, state, ectx)] };
+    } else if (route.kind === "unknown-slash") {
+      r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.unknown", { text: `/${route.name}` })])] };
+    } else {
+      r = engine.advance(flow, state, { text: msg.text, norm, attachments: msg.attachments }, ectx);
+    }
+
+    if (r.outcome === "completed") {
+      const res = await flow.complete({ tx, now, actor: { channel: msg.channel, chatId: msg.chatId, chatKind: msg.chatKind, senderId: msg.senderId, senderName: msg.senderName } }, r.answers!);
+      if (res.ok) {
+        await store.deleteSession(tx, key);
+        await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
+        reply(...r.replies, ...res.replies);
+        return;
+      }
+      r = engine.reopen(flow, state, res.stepId, res.error, ectx);
+    }
+    if (r.outcome === "cancelled" || r.outcome === "abandoned") {
+      await store.deleteSession(tx, key);
+      await store.audit(tx, { at: now, actor: actor.key, action: `session.${r.outcome === "cancelled" ? "cancel" : "abandon"}`, entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: state.answers } });
+      reply(...r.replies);
+      if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply);
+      return;
+    }
+    state = r.state!;
+    await this.save(tx, msg, state, now, false);
+    reply(...r.replies);
+  }
+
+  private helpText(actor: Actor): Say[] {
+    const lines: Say[] = [say("core.help.header")];
+    lines.push(say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) }));
+    for (const c of this.commands) {
+      if (!this.allowed(c, actor)) continue;
+      lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
+    }
+    lines.push(say("core.help.footer"));
+    return lines;
+  }
+
+  /**
+   * The clock's entry point for dialogs: one reminder before a session expires,
+   * then the expiry notice. Run every minute by the scheduler.
+   */
+  async sweep(): Promise<{ reminded: number; expired: number }> {
+    const { store } = this.o;
+    const now = this.o.clock.now();
+    let reminded = 0;
+    let expired = 0;
+    const touched = new Set<string>();
+    for (const s of await store.sessionsToRemind(now, this.o.sessionReminderLeadMs)) {
+      const flow = this.flows.get(s.flowId);
+      const stored = s.state as StoredSession;
+      if (!flow) continue;
+      const minutes = Math.max(1, Math.ceil((s.expiresAt.getTime() - now.getTime()) / 60_000));
+      const sent = await store.transaction(async (tx) => {
+        if (!(await store.markReminded(tx, s.id, now))) return false;
+        const q = engine.prompt(flow, stored.flow, this.ectx(now), [say("session.expiring", { flow: this.t(sayKey(flow.title)), minutes })]);
+        await store.enqueue(tx, [this.out(sessionTarget(s, stored), q)], now);
+        return true;
+      });
+      if (sent) { reminded++; touched.add(s.channel); }
+    }
+    for (const s of await store.sessionsToExpire(now)) {
+      const flow = this.flows.get(s.flowId);
+      const stored = s.state as StoredSession;
+      const done = await store.transaction(async (tx) => {
+        if (!(await store.markExpired(tx, s.id, now, s.expiresAt))) return false;
+        const minutes = Math.round(this.o.sessionTtlMs / 60_000);
+        const text = this.t(say("session.expired", { flow: flow ? this.t(sayKey(flow.title)) : s.flowId, minutes, keyword: this.keywordFor(s.flowId) }));
+        await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text, choices: [] })], now);
+        await store.audit(tx, { at: now, actor: "system:session-sweep", action: "session.expire", entity: "session", entityId: `${s.channel}:${s.chatId}:${s.senderId}`, before: { flow: s.flowId, answers: stored.flow.answers } });
+        return true;
+      });
+      if (done) { expired++; touched.add(s.channel); }
+    }
+    await store.transaction((tx) => store.purgeExpiredSessions(tx, new Date(now.getTime() - EXPIRED_KEEP_MS)));
+    if (touched.size) this.o.onEnqueued?.(touched);
+    return { reminded, expired };
+  }
+}
+
+function sessionTarget(s: SessionRecord, stored: StoredSession) {
+  return { channel: s.channel, chatId: s.chatId, chatKind: stored.chatKind, senderId: s.senderId, senderName: stored.senderName };
+}
+
+function sessionId(msg: InboundMessage): string {
+  return `${msg.channel}:${msg.chatId}:${msg.senderId}`;
+}
+
+function clip(s: string, n = 20): string {
+  const chars = [...s];
+  return chars.length > n ? `${chars.slice(0, n).join("")}…` : s;
+}

@@ -1,0 +1,64 @@
+/**
+ * Commands: each has Chinese keywords and slash forms (`上报隐患` and `/report`).
+ * Matching is a pure function of the text, so routing is testable on its own.
+ */
+import type { PromptKey, Say } from "../prompts/catalog.js";
+import type { Actor } from "./ports.js";
+
+export interface CommandContext<Tx> {
+  tx: Tx;
+  actor: Actor;
+  args: string;
+  now: Date;
+  chat: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
+}
+
+export interface CommandDef<Tx = unknown> {
+  id: string;
+  /** Chinese keywords, matched at the start of a message (`帮助`, `上报隐患 …`). */
+  keywords: string[];
+  /** Slash command names without the slash (`help`). */
+  slash: string[];
+  /** One line for the help list. */
+  describe: PromptKey;
+  /** Starts this flow. */
+  flow?: string;
+  /** Or runs this and replies. */
+  run?: (ctx: CommandContext<Tx>) => Promise<Say[]>;
+  /** Access policy hook; default: everyone. */
+  allowed?: (actor: Actor) => boolean;
+}
+
+export interface CommandMatch<Tx> {
+  command: CommandDef<Tx>;
+  args: string;
+  /** The whole message was the command word (no arguments). */
+  exact: boolean;
+  viaSlash: boolean;
+}
+
+export type RouteResult<Tx> = { kind: "command"; match: CommandMatch<Tx> } | { kind: "unknown-slash"; name: string } | { kind: "none" };
+
+const SLASH = /^\/([a-z][a-z0-9_]*)(?:@[a-z0-9_]+)?(?:\s+([\s\S]*))?$/i;
+
+export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): RouteResult<Tx> {
+  const slash = SLASH.exec(norm);
+  if (slash) {
+    const name = slash[1]!.toLowerCase();
+    const command = commands.find((c) => c.slash.includes(name));
+    if (!command) return { kind: "unknown-slash", name };
+    const args = (slash[2] ?? "").trim();
+    return { kind: "command", match: { command, args, exact: args === "", viaSlash: true } };
+  }
+  let best: { command: CommandDef<Tx>; kw: string } | undefined;
+  for (const command of commands) {
+    for (const kw of command.keywords) {
+      if (norm === kw || norm.startsWith(`${kw} `)) {
+        if (!best || kw.length > best.kw.length) best = { command, kw };
+      }
+    }
+  }
+  if (!best) return { kind: "none" };
+  const args = norm.slice(best.kw.length).trim();
+  return { kind: "command", match: { command: best.command, args, exact: args === "", viaSlash: false } };
+}

@@ -1,0 +1,74 @@
+/**
+ * What the core needs from the outside, as interfaces. The core never imports
+ * Prisma, grammY or Wechaty: the composition root (src/app.ts) plugs in the store
+ * and the channels.
+ */
+import type { InboundMessage } from "./messages.js";
+
+export interface Actor {
+  /** `channel:senderId` — stable across nickname changes. */
+  key: string;
+  name: string;
+  /** Role names (网格员, 值班员 …); empty for people not on the roster. */
+  roles: string[];
+}
+
+export interface IdentityResolver {
+  resolve(msg: Pick<InboundMessage, "channel" | "senderId" | "senderName" | "chatId">): Promise<Actor>;
+}
+
+export interface SessionKey {
+  channel: string;
+  chatId: string;
+  senderId: string;
+}
+
+export interface SessionRecord extends SessionKey {
+  id: number;
+  flowId: string;
+  state: unknown;
+  status: "open" | "expired";
+  startedAt: Date;
+  expiresAt: Date;
+  remindedAt: Date | null;
+}
+
+export interface OutboxItem {
+  channel: string;
+  chatId: string;
+  payload: {
+    replyTo?: string;
+    mention?: { id: string; name: string };
+    text: string;
+    choices: string[];
+    image?: string;
+    file?: string;
+  };
+  dedupeKey?: string;
+}
+
+export interface AuditRecord {
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** The persistence the core uses; every method with `tx` runs inside `transaction`. */
+export interface CoreStore<Tx> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  recordInbound(tx: Tx, m: InboundMessage, now: Date): Promise<boolean>;
+  getSession(tx: Tx, k: SessionKey): Promise<SessionRecord | null>;
+  saveSession(tx: Tx, k: SessionKey, s: { flowId: string; state: unknown; now: Date; expiresAt: Date; isNew: boolean }): Promise<void>;
+  deleteSession(tx: Tx, k: SessionKey): Promise<void>;
+  enqueue(tx: Tx, items: OutboxItem[], now: Date): Promise<number>;
+  audit(tx: Tx, e: AuditRecord): Promise<void>;
+  sessionsToRemind(now: Date, leadMs: number): Promise<SessionRecord[]>;
+  sessionsToExpire(now: Date): Promise<SessionRecord[]>;
+  markReminded(tx: Tx, id: number, now: Date): Promise<boolean>;
+  markExpired(tx: Tx, id: number, now: Date, expiresAt: Date): Promise<boolean>;
+  purgeExpiredSessions(tx: Tx, before: Date): Promise<number>;
+}

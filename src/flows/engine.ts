@@ -1,0 +1,287 @@
+/**
+ * The flow engine: `advance(flow, state, message, ctx) → { state, replies, outcome }`.
+ * Pure — it never sends or stores; the core persists the state and writes the
+ * replies to the outbox. Built in for every flow: 取消 (cancel), 返回 (back one step),
+ * 跳过 (skip an optional step), re-asking with a hint on bad input (with an offer
+ * to cancel from the third failure on), and a final summary with confirm / edit.
+ */
+import { say, sayKey, type Say } from "../prompts/catalog.js";
+import { pickChoice, yesNo } from "./inputs.js";
+import type { Answers, FlowDef, InputContext, Json, StepDef, StepMessage } from "./types.js";
+
+export type FlowPosition =
+  | { kind: "step"; stepId: string }
+  | { kind: "summary" }
+  | { kind: "edit" };
+
+export interface FlowState {
+  flowId: string;
+  at: FlowPosition;
+  answers: Answers;
+  skipped: string[];
+  failures: number;
+  /** Photos collected so far on a multi-photo step. */
+  draft?: Json[];
+  /** Set while asking whether to abandon this flow for another. */
+  abandonFor?: { flowId: string; title: string };
+}
+
+export interface Reply {
+  text: string;
+  choices: string[];
+}
+
+export type Outcome = "completed" | "cancelled" | "abandoned";
+
+export interface EngineResult {
+  /** The new state; `null` when the dialog is over. */
+  state: FlowState | null;
+  replies: Reply[];
+  outcome?: Outcome;
+  /** On "completed": the answers along the taken path. */
+  answers?: Answers;
+  /** On "abandoned": the flow to start instead. */
+  startFlow?: string;
+}
+
+export const STRIKES_BEFORE_CANCEL_OFFER = 3;
+export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束"];
+export const BACK_WORDS = ["返回", "上一步", "后退"];
+export const SKIP_WORDS = ["跳过", "略过", "不填", "无"];
+export const DONE_WORDS = ["完成", "好了", "没有了", "发完了", "结束上传"];
+
+export interface EngineContext extends Omit<InputContext, "answers"> {}
+
+function step(flow: FlowDef<any>, id: string): StepDef {
+  const s = flow.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`flow ${flow.id}: no step ${id}`);
+  return s;
+}
+
+function nextId(flow: FlowDef<any>, s: StepDef, answers: Answers): string | null {
+  if (s.next) return s.next(answers);
+  const i = flow.steps.indexOf(s);
+  return flow.steps[i + 1]?.id ?? null;
+}
+
+/** The answered path from the first step, and the first step still to answer (or null: summary). */
+export function walk(flow: FlowDef<any>, state: Pick<FlowState, "answers" | "skipped">): { path: string[]; pending: string | null } {
+  const path: string[] = [];
+  let id: string | null = flow.steps[0]?.id ?? null;
+  while (id !== null) {
+    const s = step(flow, id);
+    if (!(id in state.answers) && !state.skipped.includes(id)) return { path, pending: id };
+    if (path.includes(id)) throw new Error(`flow ${flow.id}: step ${id} loops`);
+    path.push(id);
+    id = nextId(flow, s, state.answers);
+  }
+  return { path, pending: null };
+}
+
+function ictx(ctx: EngineContext, state: FlowState): InputContext {
+  return { ...ctx, answers: state.answers };
+}
+
+/** The question for the current position, as one reply. */
+export function prompt(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, prefix: Say[] = []): Reply {
+  const lines = prefix.map(ctx.t);
+  if (state.at.kind === "step") {
+    const s = step(flow, state.at.stepId);
+    lines.push(ctx.t(sayKey(s.prompt)));
+    const choices = s.input.choices?.(ictx(ctx, state)) ?? [];
+    if (s.input.collect && (state.draft?.length ?? 0) > 0) choices.push(ctx.t(say("flow.choice.done")));
+    if (s.optional) choices.push(ctx.t(say("flow.choice.skip")));
+    return { text: lines.join("\n"), choices };
+  }
+  if (state.at.kind === "edit") {
+    lines.push(ctx.t(say("flow.edit.ask")));
+    return { text: lines.join("\n"), choices: walk(flow, state).path.map((id) => ctx.t(sayKey(step(flow, id).label))) };
+  }
+  return summary(flow, state, ctx, lines);
+}
+
+function summary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, lines: string[]): Reply {
+  lines.push(ctx.t(say("flow.summary.header", { flow: ctx.t(sayKey(flow.title)) })));
+  for (const id of walk(flow, state).path) {
+    const s = step(flow, id);
+    const value = id in state.answers ? s.input.format(state.answers[id] as never, ictx(ctx, state)) : ctx.t(say("flow.value.empty"));
+    lines.push(ctx.t(say("flow.summary.line", { label: ctx.t(sayKey(s.label)), value })));
+  }
+  lines.push(ctx.t(say("flow.summary.ask")));
+  return { text: lines.join("\n"), choices: confirmChoices(ctx) };
+}
+
+function confirmChoices(ctx: EngineContext): string[] {
+  return [ctx.t(say("flow.choice.yes")), ctx.t(say("flow.choice.edit")), ctx.t(say("flow.choice.cancel"))];
+}
+
+export function start(flow: FlowDef<any>, ctx: EngineContext): EngineResult {
+  const state: FlowState = { flowId: flow.id, at: { kind: "summary" }, answers: {}, skipped: [], failures: 0 };
+  const { pending } = walk(flow, state);
+  if (pending === null) throw new Error(`flow ${flow.id} has no steps`);
+  state.at = { kind: "step", stepId: pending };
+  return { state, replies: [prompt(flow, state, ctx)] };
+}
+
+/** Moves to wherever the walk says is next (a pending step or the summary). */
+function proceed(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, prefix: Say[] = []): EngineResult {
+  const { pending } = walk(flow, state);
+  const next: FlowState = { ...state, failures: 0, at: pending ? { kind: "step", stepId: pending } : { kind: "summary" } };
+  delete next.draft;
+  return { state: next, replies: [prompt(flow, next, ctx, prefix)] };
+}
+
+function reask(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, error: Say): EngineResult {
+  const failures = state.failures + 1;
+  const next = { ...state, failures };
+  let hint = "";
+  if (next.at.kind === "step") hint = ctx.t(step(flow, next.at.stepId).input.hint(ictx(ctx, next)));
+  const prefix = [say("flow.reask", { reason: ctx.t(error), hint })];
+  if (failures >= STRIKES_BEFORE_CANCEL_OFFER) prefix.push(say("flow.strikes", { count: failures }));
+  const reply = prompt(flow, next, ctx, prefix);
+  if (failures >= STRIKES_BEFORE_CANCEL_OFFER) {
+    const cancel = ctx.t(say("flow.choice.cancel"));
+    if (!reply.choices.includes(cancel)) reply.choices.push(cancel);
+  }
+  return { state: next, replies: [reply] };
+}
+
+/** Back one step: to the previous answered step on the path. */
+function back(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): EngineResult {
+  const { path } = walk(flow, state);
+  let prev: string | undefined;
+  if (state.at.kind === "step") {
+    const i = path.indexOf(state.at.stepId);
+    prev = i > 0 ? path[i - 1] : i === 0 ? undefined : path[path.length - 1];
+  } else if (state.at.kind === "edit") {
+    const next: FlowState = { ...state, at: { kind: "summary" } };
+    return { state: next, replies: [prompt(flow, next, ctx)] };
+  } else prev = path[path.length - 1];
+  if (prev === undefined) return { state, replies: [prompt(flow, state, ctx, [say("flow.back_at_start")])] };
+  const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId: prev } };
+  delete next.draft;
+  return { state: next, replies: [prompt(flow, next, ctx)] };
+}
+
+export function isWord(norm: string, words: string[]): boolean {
+  return words.includes(norm.replace(/[。.!！]+$/, ""));
+}
+
+/**
+ * Handles one message inside an open dialog.
+ */
+export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): EngineResult {
+  if (state.abandonFor) return answerAbandon(flow, state, msg, ctx);
+
+  const cancelLabel = ctx.t(say("flow.choice.cancel"));
+  if (isWord(msg.norm, CANCEL_WORDS) || msg.norm === cancelLabel) {
+    return { state: null, outcome: "cancelled", replies: [{ text: ctx.t(say("flow.cancelled", { flow: ctx.t(sayKey(flow.title)) })), choices: [] }] };
+  }
+  if (isWord(msg.norm, BACK_WORDS)) return back(flow, state, ctx);
+
+  if (state.at.kind === "summary") {
+    const yes = yesNo(msg.norm, [ctx.t(say("flow.choice.yes"))], [ctx.t(say("flow.choice.edit"))]);
+    // "3" is the third button (取消) on the summary.
+    if (msg.norm === "3") return advance(flow, state, { ...msg, norm: CANCEL_WORDS[0]! }, ctx);
+    if (yes === true) return { state: null, outcome: "completed", answers: pathAnswers(flow, state), replies: [] };
+    if (yes === false) {
+      const next: FlowState = { ...state, failures: 0, at: { kind: "edit" } };
+      return { state: next, replies: [prompt(flow, next, ctx)] };
+    }
+    return reaskSummary(flow, state, ctx, say("flow.summary.unclear"));
+  }
+
+  if (state.at.kind === "edit") {
+    const { path } = walk(flow, state);
+    const labels = path.map((id) => ctx.t(sayKey(step(flow, id).label)));
+    const i = pickChoice(msg.norm, labels);
+    if (i === undefined) return reaskSummary(flow, state, ctx, say("flow.edit.unclear"));
+    const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId: path[i]! } };
+    return { state: next, replies: [prompt(flow, next, ctx)] };
+  }
+
+  const s = step(flow, state.at.stepId);
+  const ic = ictx(ctx, state);
+
+  if (isWord(msg.norm, SKIP_WORDS) || msg.norm === ctx.t(say("flow.choice.skip"))) {
+    if (!s.optional) return reask(flow, state, ctx, say("flow.cannot_skip"));
+    const answers = { ...state.answers };
+    delete answers[s.id];
+    return proceed(flow, { ...state, answers, skipped: [...new Set([...state.skipped, s.id])] }, ctx);
+  }
+
+  if (s.input.collect) return collect(flow, state, s, msg, ctx);
+
+  const r = s.input.parse(msg, ic);
+  if (!r.ok) return reask(flow, state, ctx, r.error);
+  return proceed(flow, { ...state, answers: { ...state.answers, [s.id]: r.value }, skipped: state.skipped.filter((x) => x !== s.id) }, ctx);
+}
+
+/** Multi-photo steps: each photo message adds to the draft; `完成` closes the step. */
+function collect(flow: FlowDef<any>, state: FlowState, s: StepDef, msg: StepMessage, ctx: EngineContext): EngineResult {
+  const { min, max } = s.input.collect!;
+  const draft = [...(state.draft ?? [])];
+  const r = s.input.parse(msg, ictx(ctx, state));
+  if (r.ok) {
+    const added = (r.value as Json[]).slice(0, Math.max(0, max - draft.length));
+    draft.push(...added);
+    const next: FlowState = { ...state, failures: 0, draft };
+    if (draft.length >= max) {
+      return proceed(flow, { ...next, answers: { ...state.answers, [s.id]: draft } }, ctx, [say("flow.photo.received", { count: draft.length })]);
+    }
+    const tooMany = (r.value as Json[]).length > added.length ? [ctx.t(say("flow.photo.too_many", { max }))] : [];
+    return {
+      state: next,
+      replies: [{ text: [...tooMany, ctx.t(say("flow.photo.received", { count: draft.length }))].join("\n"), choices: [ctx.t(say("flow.choice.done"))] }],
+    };
+  }
+  if (isWord(msg.norm, DONE_WORDS) || msg.norm === ctx.t(say("flow.choice.done"))) {
+    if (draft.length < min) return reask(flow, state, ctx, say("flow.photo.need_more", { min }));
+    return proceed(flow, { ...state, answers: { ...state.answers, [s.id]: draft } }, ctx);
+  }
+  return reask(flow, state, ctx, r.error);
+}
+
+function reaskSummary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, error: Say): EngineResult {
+  const failures = state.failures + 1;
+  const next = { ...state, failures };
+  const prefix = [error];
+  if (failures >= STRIKES_BEFORE_CANCEL_OFFER) prefix.push(say("flow.strikes", { count: failures }));
+  return { state: next, replies: [prompt(flow, next, ctx, prefix)] };
+}
+
+/** The question "abandon X for Y?" was asked; this is the answer. */
+function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): EngineResult {
+  const yes = yesNo(msg.norm);
+  const rest: FlowState = { ...state };
+  delete rest.abandonFor;
+  if (yes === true) return { state: null, outcome: "abandoned", startFlow: state.abandonFor!.flowId, replies: [] };
+  if (yes === false || isWord(msg.norm, CANCEL_WORDS)) {
+    return { state: rest, replies: [prompt(flow, rest, ctx, [say("flow.abandon.kept", { flow: ctx.t(sayKey(flow.title)) })])] };
+  }
+  return { state, replies: [abandonQuestion(flow, state, ctx)] };
+}
+
+export function askAbandon(flow: FlowDef<any>, state: FlowState, other: FlowDef<any>, ctx: EngineContext): EngineResult {
+  const next = { ...state, abandonFor: { flowId: other.id, title: ctx.t(sayKey(other.title)) } };
+  return { state: next, replies: [abandonQuestion(flow, next, ctx)] };
+}
+
+function abandonQuestion(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): Reply {
+  return {
+    text: ctx.t(say("flow.abandon.ask", { current: ctx.t(sayKey(flow.title)), next: state.abandonFor?.title ?? "" })),
+    choices: [ctx.t(say("flow.value.yes")), ctx.t(say("flow.value.no"))],
+  };
+}
+
+/** Back to a step with an error, e.g. when a rule fails at submit time. */
+export function reopen(flow: FlowDef<any>, state: FlowState, stepId: string, error: Say, ctx: EngineContext): EngineResult {
+  const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId } };
+  return { state: next, replies: [prompt(flow, next, ctx, [error])] };
+}
+
+function pathAnswers(flow: FlowDef<any>, state: FlowState): Answers {
+  const out: Answers = {};
+  for (const id of walk(flow, state).path) if (id in state.answers) out[id] = state.answers[id]!;
+  return out;
+}

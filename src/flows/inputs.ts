@@ -1,0 +1,193 @@
+/**
+ * The input kinds a step can declare. Each parses a message, validates the value
+ * with zod (errors are prompt keys, so every sentence stays in prompts/), and says
+ * how the value reads in the summary.
+ */
+import { z } from "zod";
+import type { Attachment } from "../core/messages.js";
+import { say, type Say } from "../prompts/catalog.js";
+import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } from "../time/chinese-date.js";
+import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
+import type { InputContext, Json, ParseResult, StepInput, StepMessage } from "./types.js";
+
+export const YES_WORDS = ["确认", "确定", "是", "是的", "好", "好的", "对", "对的", "可以", "行", "嗯", "提交", "没问题", "1", "y", "yes", "ok"];
+export const NO_WORDS = ["否", "不", "不是", "不对", "不行", "不要", "修改", "改", "错", "2", "n", "no"];
+
+/** Reads a yes/no answer; `undefined` when it is neither. */
+export function yesNo(norm: string, extraYes: string[] = [], extraNo: string[] = []): boolean | undefined {
+  const s = norm.replace(/[。.!！~～]+$/, "");
+  if (YES_WORDS.includes(s) || extraYes.includes(s)) return true;
+  if (NO_WORDS.includes(s) || extraNo.includes(s)) return false;
+  return undefined;
+}
+
+/** Picks an option by its number (`2`, `二`, `第2个`) or its text. */
+export function pickChoice(norm: string, options: string[]): number | undefined {
+  const s = norm.replace(/^第/, "").replace(/[个项。.]$/, "");
+  const n = parseSmallNumber(s);
+  if (n !== undefined && n >= 1 && n <= options.length) return n - 1;
+  const exact = options.findIndex((o) => o.normalize("NFKC").toLowerCase() === norm);
+  if (exact >= 0) return exact;
+  // A unique option containing what was typed (`消防` for `人员密集场所/消防`).
+  if (norm.length >= 2) {
+    const hits = options.map((o, i) => [o, i] as const).filter(([o]) => o.includes(norm));
+    if (hits.length === 1) return hits[0]![1];
+  }
+  return undefined;
+}
+
+function fail<T extends Json>(error: Say): ParseResult<T> {
+  return { ok: false, error };
+}
+
+export function text(opts: { min?: number; max?: number } = {}): StepInput<string> {
+  const min = opts.min ?? 1;
+  const max = opts.max ?? 500;
+  const schema = z.string().min(min, "too_short").max(max, "too_long");
+  return {
+    kind: "text",
+    hint: () => say("input.hint.text"),
+    parse: (m) => {
+      if (m.text === "") return fail(say("input.error.empty"));
+      const r = schema.safeParse(m.text);
+      if (r.success) return { ok: true, value: r.data };
+      return fail(r.error.issues[0]?.message === "too_long" ? say("input.error.too_long", { max }) : say("input.error.too_short", { min }));
+    },
+    format: (v) => v,
+  };
+}
+
+export function choice(options: readonly string[] | ((ctx: InputContext) => string[])): StepInput<string> {
+  const list = (ctx: InputContext) => (typeof options === "function" ? options(ctx) : [...options]);
+  return {
+    kind: "choice",
+    hint: (ctx) => say("input.hint.choice", { options: list(ctx).map((o, i) => `${i + 1}.${o}`).join(" ") }),
+    choices: list,
+    parse: (m, ctx) => {
+      const opts = list(ctx);
+      const i = pickChoice(m.norm, opts);
+      if (i === undefined) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_choice", { text: clip(m.text) }));
+      return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[i]) };
+    },
+    format: (v) => v,
+  };
+}
+
+export function number(opts: { min?: number; max?: number; integer?: boolean } = {}): StepInput<number> {
+  const min = opts.min ?? 0;
+  const max = opts.max ?? 1_000_000;
+  let schema = z.number().min(min).max(max);
+  if (opts.integer ?? true) schema = schema.int();
+  return {
+    kind: "number",
+    hint: () => say("input.hint.number"),
+    parse: (m) => {
+      const raw = m.norm.replace(/[个家处人次件起名户座]$/, "");
+      const n = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : parseSmallNumber(raw);
+      if (n === undefined || Number.isNaN(n)) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_number", { text: clip(m.text) }));
+      const r = schema.safeParse(n);
+      return r.success ? { ok: true, value: r.data } : fail(say("input.error.number_range", { min, max }));
+    },
+    format: (v) => String(v),
+  };
+}
+
+const DateValue = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), time: z.string().regex(/^\d{2}:\d{2}$/).optional() });
+
+/** Chinese dates (`明天`, `11月30日`, `3天内`, `本周五`), optionally with a time. */
+export function date(opts: { allowPast?: boolean; maxDaysAhead?: number } = {}): StepInput<{ date: string; time?: string }> {
+  const maxAhead = opts.maxDaysAhead ?? 366;
+  return {
+    kind: "date",
+    hint: () => say("input.hint.date"),
+    parse: (m, ctx) => {
+      const r = parseChineseDate(m.norm, ctx.now, !opts.allowPast);
+      if (!r.ok) return fail(dateError(r.error, m.text));
+      const v: ParsedDateTime = DateValue.parse(r.value);
+      const today = toLocalDate(ctx.now);
+      if (!opts.allowPast && v.date < today) return fail(say("input.error.date_past", { date: formatLocalDateCn(v.date) }));
+      if (v.date > addDays(today, maxAhead)) return fail(say("input.error.date_too_far", { date: formatLocalDateCn(v.date) }));
+      return { ok: true, value: v.time ? { date: v.date, time: v.time } : { date: v.date } };
+    },
+    format: (v) => (v.time ? `${formatLocalDateCn(v.date)} ${v.time}` : formatLocalDateCn(v.date)),
+  };
+}
+
+function dateError(e: import("../time/chinese-date.js").DateError, typed: string): Say {
+  switch (e.code) {
+    case "month": return say("input.error.date_month", { month: e.month });
+    case "day": return say("input.error.date_day", { month: e.month, day: e.day });
+    case "time": return say("input.error.date_time", { text: clip(typed) });
+    case "empty": return say("input.error.empty");
+    default: return say("input.error.date_unknown", { text: clip(typed) });
+  }
+}
+
+/** A time of day (`9点`, `下午3点半`, `15:30`) as `HH:MM`. */
+export function clockTime(): StepInput<string> {
+  return {
+    kind: "date",
+    hint: () => say("input.hint.date"),
+    parse: (m) => {
+      if (m.norm === "") return fail(say("input.error.empty"));
+      const t = parseTime(m.norm.replace(/\s+/g, ""));
+      if (t.time) return { ok: true, value: t.time };
+      return fail(t.error ? say("input.error.date_time", { text: clip(m.text) }) : say("input.error.date_unknown", { text: clip(m.text) }));
+    },
+    format: (v) => v,
+  };
+}
+
+type Photo = Extract<Attachment, { kind: "photo" }>;
+
+/** One or more photos, sent as separate messages and closed with `完成`. */
+export function photos(opts: { min?: number; max?: number } = {}): StepInput<string[]> {
+  const min = opts.min ?? 1;
+  const max = opts.max ?? 9;
+  return {
+    kind: "photos",
+    collect: { min, max },
+    hint: () => say("input.hint.photo"),
+    parse: (m) => {
+      const got = m.attachments.filter((a): a is Photo => a.kind === "photo").map((a) => a.path);
+      return got.length ? { ok: true, value: got } : fail(say("input.error.need_photo"));
+    },
+    format: (v, ctx) => ctx.t(say("flow.value.photos", { count: v.length })),
+  };
+}
+
+export function location(): StepInput<{ lat: number; lng: number; label: string }> {
+  const schema = z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), label: z.string() });
+  return {
+    kind: "location",
+    hint: () => say("input.hint.location"),
+    parse: (m) => {
+      const loc = m.attachments.find((a) => a.kind === "location");
+      if (!loc || loc.kind !== "location") return fail(say("input.error.need_location"));
+      const r = schema.safeParse({ lat: loc.lat, lng: loc.lng, label: loc.label ?? "" });
+      return r.success ? { ok: true, value: r.data } : fail(say("input.error.need_location"));
+    },
+    format: (v, ctx) => ctx.t(say("flow.value.location", { lat: v.lat.toFixed(5), lng: v.lng.toFixed(5), label: v.label })),
+  };
+}
+
+/** A yes/no question. */
+export function confirm(): StepInput<boolean> {
+  return {
+    kind: "confirm",
+    hint: () => say("input.hint.confirm"),
+    choices: (ctx) => [ctx.t(say("flow.value.yes")), ctx.t(say("flow.value.no"))],
+    parse: (m, ctx) => {
+      const v = yesNo(m.norm, [ctx.t(say("flow.value.yes"))], [ctx.t(say("flow.value.no"))]);
+      return v === undefined ? fail(say("input.error.not_yes_no", { text: clip(m.text) })) : { ok: true, value: v };
+    },
+    format: (v, ctx) => ctx.t(say(v ? "flow.value.yes" : "flow.value.no")),
+  };
+}
+
+export function clip(s: string, n = 20): string {
+  const chars = [...s];
+  return chars.length > n ? `${chars.slice(0, n).join("")}…` : s;
+}
+
+export type { StepMessage };

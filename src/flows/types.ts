@@ -1,0 +1,72 @@
+/**
+ * Flows as data: a guided dialog is a declared list of steps. The engine
+ * (engine.ts) interprets them; it imports nothing from any chat platform or the
+ * store, and its whole state is plain JSON kept in the session row.
+ */
+import type { Attachment } from "../core/messages.js";
+import type { PromptKey, Say } from "../prompts/catalog.js";
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Answers = Record<string, Json>;
+
+/** What a step sees of an inbound message. */
+export interface StepMessage {
+  /** Sanitized text as typed (control characters removed, trimmed). */
+  text: string;
+  /** `text` normalized for matching (NFKC, lower case, inner spaces collapsed). */
+  norm: string;
+  attachments: Attachment[];
+}
+
+export type ParseResult<T extends Json> = { ok: true; value: T } | { ok: false; error: Say };
+
+export interface InputContext {
+  now: Date;
+  answers: Answers;
+  /** Renders a prompt (choice labels must match what the person sees). */
+  t: (s: Say) => string;
+}
+
+export type InputKindName = "text" | "choice" | "number" | "date" | "photos" | "location" | "confirm";
+
+export interface StepInput<T extends Json = Json> {
+  kind: InputKindName;
+  hint: (ctx: InputContext) => Say;
+  /** Options shown with the question (buttons on Telegram, a numbered list on WeChat). */
+  choices?: (ctx: InputContext) => string[];
+  parse: (msg: StepMessage, ctx: InputContext) => ParseResult<T>;
+  /** How the value reads in the summary. */
+  format: (value: T, ctx: InputContext) => string;
+  /** For photos: multi-message collection bounds. */
+  collect?: { min: number; max: number };
+}
+
+export interface StepDef {
+  id: string;
+  prompt: PromptKey;
+  /** Short name of the item in the summary and the edit menu. */
+  label: PromptKey;
+  input: StepInput<any>;
+  optional?: boolean;
+  /** Next step id given the answers so far; `null` ends at the summary. Default: the next declared step. */
+  next?: (answers: Answers) => string | null;
+}
+
+/** Whatever the flow's completion handler needs from its host (store transaction, actor …). */
+export interface CompleteContext<Tx> {
+  tx: Tx;
+  now: Date;
+  actor: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
+}
+
+export type CompleteResult =
+  | { ok: true; replies: Say[] }
+  /** A rule failed at submit time: re-ask this step with the error. */
+  | { ok: false; stepId: string; error: Say };
+
+export interface FlowDef<Tx = unknown> {
+  id: string;
+  title: PromptKey;
+  steps: StepDef[];
+  complete: (ctx: CompleteContext<Tx>, answers: Answers) => Promise<CompleteResult>;
+}

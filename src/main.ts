@@ -1,0 +1,52 @@
+/**
+ * Entry point. `npm start` opens the interactive console chat on the embedded
+ * default (SQLite file, console channel); `npm start -- --jsonl` is the scripted
+ * console (one JSON object per line in and out; logs on stderr).
+ */
+import { createApp } from "./app.js";
+import { ConsoleChannel } from "./channels/console/console-channel.js";
+import { formatForPeople, runInteractive } from "./channels/console/interactive.js";
+import { runJsonl, toJsonlOutput } from "./channels/console/jsonl.js";
+import { AdjustableClock } from "./core/clock.js";
+import { ConfigError, loadEnv } from "./config/env.js";
+import { createLogger } from "./log.js";
+import { PromptError } from "./prompts/load.js";
+
+async function main(): Promise<number> {
+  const jsonl = process.argv.includes("--jsonl");
+  const env = loadEnv();
+  const log = createLogger(env.LOG_LEVEL === "info" && !jsonl ? "warn" : env.LOG_LEVEL);
+  const clock = new AdjustableClock();
+  const consoleChannel = new ConsoleChannel((m) => {
+    process.stdout.write(`${jsonl ? toJsonlOutput(m) : formatForPeople(m)}\n`);
+  });
+  const app = await createApp({ env, clock, log, channels: [consoleChannel] });
+  const consoleSender = app.senders.get("console")!;
+  const advanceTo = async (t: Date) => {
+    if (t.getTime() < clock.now().getTime()) return false;
+    await app.scheduler.advanceTo(t);
+    return true;
+  };
+  // The console runs the clock itself (jobs fire as it moves), so its output is in order.
+  await app.start({ realTime: false });
+  const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
+  const timer = jsonl ? null : setInterval(() => void tick().then(() => consoleSender.drain()), 15_000);
+  try {
+    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => app.core.handle(m), drain: () => consoleSender.drain() };
+    if (jsonl) await runJsonl({ ...deps, log, tick });
+    else await runInteractive({ ...deps, output: process.stdout });
+  } finally {
+    if (timer) clearInterval(timer);
+    await app.stop();
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof ConfigError || err instanceof PromptError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`启动失败：${(err as Error)?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+/**
+ * The bot's configuration file (times of scheduled jobs, per-channel rate limits),
+ * validated with zod. Default: src/config/defaults.json; `BOT_CONFIG` points to a
+ * bureau's own copy.
+ */
+import fs from "node:fs";
+import cron from "node-cron";
+import { z } from "zod";
+
+const Cron = z.string().superRefine((expr, ctx) => {
+  if (expr.trim().split(/\s+/).length !== 5) {
+    ctx.addIssue({ code: "custom", message: `“${expr}” 应为5段 cron 表达式（分 时 日 月 周），例如 "30 8 * * *"` });
+    return;
+  }
+  const v = cron.validateDetailed(expr);
+  if (!v.valid) ctx.addIssue({ code: "custom", message: `“${expr}” 不是有效的 cron 表达式：${v.errors.map((e) => e.message).join("; ")}` });
+});
+
+const Limits = z.object({
+  perSecond: z.number().positive().optional(),
+  perMinute: z.number().positive().optional(),
+  minIntervalMs: z.number().int().nonnegative().optional(),
+  perChatIntervalMs: z.number().int().nonnegative().optional(),
+  perChatPerMinute: z.number().positive().optional(),
+  jitterMs: z.number().int().nonnegative().optional(),
+}).strict();
+
+export const BotConfigSchema = z.object({
+  timezone: z.literal("Asia/Shanghai"),
+  jobs: z.record(z.string(), z.object({ cron: Cron, enabled: z.boolean().default(true) }).strict()),
+  channels: z.record(z.string(), Limits).default({}),
+}).strict();
+
+export type BotConfig = z.infer<typeof BotConfigSchema>;
+
+export function loadBotConfig(file: string): BotConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`配置文件 ${file} 无法读取或不是有效的 JSON：${(e as Error).message}`);
+  }
+  const r = BotConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`配置文件 ${file} 有误：${i.path.join(".") || "(根)"}：${i.message}`);
+  }
+  return r.data;
+}

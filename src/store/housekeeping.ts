@@ -1,0 +1,12 @@
+import type { Db } from "./db.js";
+
+const DAY = 24 * 60 * 60_000;
+
+/** Drops old delivery bookkeeping; audit and domain records are kept. */
+export async function pruneOld(db: Db, now: Date, keep = { inboundDays: 90, outboxDays: 30, jobRunDays: 30 }) {
+  return db.$transaction(async (tx) => ({
+    inbound: (await tx.inboundMessage.deleteMany({ where: { recordedAt: { lt: new Date(now.getTime() - keep.inboundDays * DAY) } } })).count,
+    outbox: (await tx.outboxMessage.deleteMany({ where: { status: "sent", sentAt: { lt: new Date(now.getTime() - keep.outboxDays * DAY) } } })).count,
+    jobRuns: (await tx.jobRun.deleteMany({ where: { finishedAt: { lt: new Date(now.getTime() - keep.jobRunDays * DAY) } } })).count,
+  }));
+}
