@@ -6,6 +6,8 @@ import type { ChannelAdapter } from "./core/channel.js";
 import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver } from "./core/ports.js";
+import type { CommandDef } from "./core/commands.js";
+import type { FlowDef } from "./flows/types.js";
 import type { Env } from "./config/env.js";
 import { remindCommands, remindFlow, reminderJob } from "./flows/remind.js";
 import { OutboxSender } from "./outbox/sender.js";
@@ -23,8 +25,10 @@ export interface AppOptions {
   clock: Clock & { set?(t: Date): unknown };
   log: Logger;
   channels: ChannelAdapter[];
-  /** Extra jobs (tests). */
+  /** Extra jobs, flows and commands (tests, and features still being wired). */
   jobs?: JobDef[];
+  flows?: FlowDef<Tx>[];
+  commands?: CommandDef<Tx>[];
   config?: BotConfig;
   identity?: IdentityResolver;
   /** Sender options per channel (tests inject a fake sleep). */
@@ -71,8 +75,8 @@ export async function createApp(o: AppOptions): Promise<App> {
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [remindFlow],
-    commands: remindCommands,
+    flows: [remindFlow, ...(o.flows ?? [])],
+    commands: [...remindCommands, ...(o.commands ?? [])],
     identity: o.identity ?? anonymousIdentity,
     clock: o.clock,
     sessionTtlMs: o.env.SESSION_TTL_MINUTES * 60_000,

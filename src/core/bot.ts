@@ -122,7 +122,8 @@ export class Core<Tx> {
       const norm = tooLong ? "" : normalizeForMatch(text);
       const route = tooLong ? ({ kind: "none" } as const) : matchCommand(norm, this.commands);
       const open = session && session.status === "open" && session.expiresAt > now ? session : null;
-      const addressed = msg.chatKind === "private" || msg.mentionsBot || msg.replyToBot || open !== null;
+      // The sender's own dialog (open, or expired less than a day ago) is addressed to the bot.
+      const addressed = msg.chatKind === "private" || msg.mentionsBot || msg.replyToBot || session !== null;
       if (route.kind === "none" && !addressed) return "ignored"; // ordinary group chatter
 
       if (tooLong) {

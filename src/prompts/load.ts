@@ -8,7 +8,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { PROMPT_CATALOG, type PromptKey, type Say } from "./catalog.js";
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+// Any {…} counts, so a typo such as {编号} is caught rather than printed.
+const PLACEHOLDER = /\{([^{}\s]+)\}/g;
 
 export class PromptError extends Error {
   constructor(public readonly problems: string[]) {

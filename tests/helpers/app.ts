@@ -1,0 +1,82 @@
+/**
+ * A real app (store on a SQLite file, core, outbox, scheduler) on an in-process
+ * channel with a fixed clock: tests talk to it as people in chats would.
+ */
+import { createApp, type App } from "../../src/app.js";
+import { MemoryChannel } from "../../src/channels/memory.js";
+import { FixedClock } from "../../src/core/clock.js";
+import type { InboundMessage, OutboundMessage } from "../../src/core/messages.js";
+import { loadEnv } from "../../src/config/env.js";
+import type { JobDef } from "../../src/scheduler/scheduler.js";
+import type { BotConfig } from "../../src/scheduler/config.js";
+import type { CommandDef } from "../../src/core/commands.js";
+import type { FlowDef } from "../../src/flows/types.js";
+import type { Tx } from "../../src/store/db.js";
+import { tmpDbUrl } from "./tmp.js";
+
+export const silentLog = { info() {}, warn() {}, error() {} };
+
+let msgSeq = 0;
+
+export interface TestBot {
+  app: App;
+  channel: MemoryChannel;
+  clock: FixedClock;
+  url: string;
+  /** Sends a message and returns what the bot sent in response (after draining the outbox). */
+  send(from: string, text: string, o?: Partial<InboundMessage> & { group?: boolean; chat?: string }): Promise<OutboundMessage[]>;
+  /** Delivers exactly this message (e.g. to redeliver one). */
+  deliver(m: InboundMessage): Promise<OutboundMessage[]>;
+  /** Moves the clock, fires due jobs, drains, returns what was sent. */
+  advance(ms: number): Promise<OutboundMessage[]>;
+  stop(): Promise<void>;
+}
+
+export function inbound(from: string, text: string, o: Partial<InboundMessage> & { group?: boolean; chat?: string } = {}, at = new Date()): InboundMessage {
+  const { group, chat, ...rest } = o;
+  return {
+    channel: "memory", chatId: chat ?? (group ? "group-1" : `dm-${from}`), chatKind: group ? "group" : "private",
+    senderId: from, senderName: `用户${from}`, messageId: `m-${process.pid}-${++msgSeq}`, text, attachments: [],
+    mentionsBot: false, replyToBot: false, receivedAt: at, ...rest,
+  };
+}
+
+export interface StartOptions {
+  url?: string;
+  now?: Date;
+  env?: Record<string, string>;
+  jobs?: JobDef[];
+  config?: BotConfig;
+  channel?: MemoryChannel;
+  flows?: FlowDef<Tx>[];
+  commands?: CommandDef<Tx>[];
+}
+
+export async function startBot(o: StartOptions = {}): Promise<TestBot> {
+  const url = o.url ?? tmpDbUrl();
+  const clock = new FixedClock(o.now ?? new Date("2026-11-25T09:00:00+08:00"));
+  const channel = o.channel ?? new MemoryChannel("memory");
+  const env = loadEnv({ DATABASE_URL: url, ...o.env });
+  const app = await createApp({
+    env, clock, log: silentLog, channels: [channel], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
+    senderSleep: async (ms) => clock.advance(ms),
+  });
+  await app.start();
+  const collect = async (fn: () => Promise<unknown>) => {
+    const before = channel.sent.length;
+    await fn();
+    await app.drain();
+    return channel.sent.slice(before);
+  };
+  return {
+    app, channel, clock, url,
+    send: (from, text, m = {}) => collect(() => channel.receive(inbound(from, text, m, clock.now()))),
+    deliver: (m) => collect(() => channel.receive(m)),
+    advance: (ms) => collect(() => app.scheduler.advanceTo(new Date(clock.now().getTime() + ms))),
+    stop: () => app.stop(),
+  };
+}
+
+export function texts(ms: OutboundMessage[]): string[] {
+  return ms.map((m) => m.text);
+}
