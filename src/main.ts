@@ -22,8 +22,16 @@ async function main(): Promise<number> {
   });
   const app = await createApp({ env, clock, log, channels: [consoleChannel] });
   const consoleSender = app.senders.get("console")!;
+  // Until the first message, a script may set its scene anywhere in time (so a
+  // replay is deterministic); after that the clock only moves forward.
+  let handled = 0;
   const advanceTo = async (t: Date) => {
-    if (t.getTime() < clock.now().getTime()) return false;
+    if (t.getTime() < clock.now().getTime()) {
+      if (handled > 0) return false;
+      clock.reset(t);
+      app.scheduler.resetTo(t);
+      return true;
+    }
     await app.scheduler.advanceTo(t);
     return true;
   };
@@ -32,7 +40,7 @@ async function main(): Promise<number> {
   const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
   const timer = jsonl ? null : setInterval(() => void tick().then(() => consoleSender.drain()), 15_000);
   try {
-    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => app.core.handle(m), drain: () => consoleSender.drain() };
+    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => (handled++, app.core.handle(m)), drain: () => consoleSender.drain() };
     if (jsonl) await runJsonl({ ...deps, log, tick });
     else await runInteractive({ ...deps, output: process.stdout });
   } finally {

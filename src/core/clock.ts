@@ -17,6 +17,11 @@ export class AdjustableClock implements Clock {
     return new Date(this.base() + this.offsetMs);
   }
 
+  /** Puts the clock at `t`, backwards too (a script setting its scene before anything happened). */
+  reset(t: Date): void {
+    this.offsetMs = t.getTime() - this.base();
+  }
+
   /** Moves the clock to `t`. Moving backwards is refused (returns false). */
   set(t: Date): boolean {
     const delta = t.getTime() - this.now().getTime();

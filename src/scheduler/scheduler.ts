@@ -73,20 +73,22 @@ export class Scheduler {
       this.o.log.warn({ job: name, at }, "scheduler: previous run still going, this occurrence is skipped");
       return "busy";
     }
-    const id = await claimRun(this.o.db, name, at, trigger, this.o.clock.now());
-    if (id === null) return "claimed";
+    // Taken before the first await, so a concurrent call sees it.
     this.running.add(name);
+    let id: number | null = null;
     try {
+      id = await claimRun(this.o.db, name, at, trigger, this.o.clock.now());
+      if (id === null) return "claimed";
       await this.job(name).run(at);
       await finishRun(this.o.db, id, this.o.clock.now());
       return "ran";
     } catch (err) {
       this.o.log.error({ err, job: name, at }, "scheduler: job failed");
-      await finishRun(this.o.db, id, this.o.clock.now(), String((err as Error)?.stack ?? err));
+      if (id !== null) await finishRun(this.o.db, id, this.o.clock.now(), String((err as Error)?.stack ?? err));
       return "error";
     } finally {
       this.running.delete(name);
-      await this.o.afterRun?.(name);
+      if (id !== null) await this.o.afterRun?.(name);
     }
   }
 
@@ -135,6 +137,11 @@ export class Scheduler {
   async stop(): Promise<void> {
     for (const t of [...this.tasks, ...this.matchers.values()]) await t.destroy();
     this.tasks.length = 0;
+  }
+
+  /** Restarts virtual time at `t` without firing anything (the clock was reset). */
+  resetTo(t: Date): void {
+    this.lastTick = floorMinute(t);
   }
 
   /** Virtual time: fires every occurrence due after the last tick up to `t`, in order. */

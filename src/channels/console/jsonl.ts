@@ -4,7 +4,9 @@
  *   stdin:  {"chat","group","from","name"?,"text"?,"photo"?,"location"?,"at"?} per line
  *   stdout: {"chat","to","text","choices","image"?,"file"?} per outbound message
  * `at` moves the clock forward first (jobs due in between fire in order); a line
- * with only `at` just advances the clock. At end of input the outbox is drained.
+ * with only `at` just advances the clock. Before the first message an `at` may also
+ * go back in time, so a script replays the same way on any day. At end of input the
+ * outbox is drained.
  */
 import crypto from "node:crypto";
 import path from "node:path";

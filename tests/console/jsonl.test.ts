@@ -1,0 +1,63 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { projectPath } from "../../src/paths.js";
+import { tmpDbUrl, tmpDir } from "../helpers/tmp.js";
+
+/** The scripted console, exactly as operators run it: `npm start -- --jsonl` in a shell pipe. */
+function pipe(lines: object[], env: Record<string, string> = {}): { out: object[]; raw: string } {
+  const dir = tmpDir();
+  const input = path.join(dir, "in.jsonl");
+  fs.writeFileSync(input, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  const raw = execFileSync("sh", ["-c", `cat "${input}" | npm start -- --jsonl`], {
+    cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn", ...env },
+  });
+  return { raw, out: raw.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as object) };
+}
+
+describe("console --jsonl (end to end through a shell pipe)", () => {
+  it("runs a whole dialog, fires the reminder when the clock is moved, and prints only JSON", () => {
+    const p = { chat: "渠阳镇工作群", group: true, from: "13800000001", name: "张三" };
+    const { out, raw } = pipe([
+      { ...p, text: "工作提醒", at: "2026-11-25T09:00:00+08:00" },
+      { ...p, from: "13800000002", name: "李四", text: "收到" },
+      { ...p, text: "报送防汛物资清单" },
+      { ...p, text: "3" },
+      { ...p, text: "明天下午3点" },
+      { ...p, text: "确认" },
+      { at: "2026-11-26T15:00:00+08:00" },
+      { chat: "dm", group: false, from: "13800000003", text: "😀" },
+    ]);
+    expect(raw.split("\n").filter(Boolean).every((l) => l.startsWith("{"))).toBe(true);
+    expect(out).toEqual([
+      { chat: "渠阳镇工作群", to: "13800000001", text: "请输入要提醒的事项（例如：下午3点参加防汛调度会）：", choices: [] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: "请选择事项类别：", choices: ["会议", "检查", "报送", "值守", "其他"] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: expect.stringContaining("哪天提醒"), choices: [] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: expect.stringContaining("· 类别：报送"), choices: ["确认", "修改", "取消"] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: "已登记提醒 #1：2026-11-26 15:00 提醒“报送防汛物资清单”。发送「我的提醒」可查看。", choices: [] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: "⏰ 工作提醒（报送）：报送防汛物资清单（登记人：张三）", choices: [] },
+      { chat: "dm", to: null, text: "没有听懂“😀”。发送「帮助」查看我能做什么。", choices: [] },
+    ]);
+  });
+
+  it("skips invalid lines with a note on stderr and exits 0", () => {
+    const r = spawnSync("sh", ["-c", "printf '%s\\n' 'not json' '{\"chat\":1}' '{\"chat\":\"c\",\"group\":false,\"from\":\"u\",\"text\":\"帮助\"}' | npm start -- --jsonl"], {
+      cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn" },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(1);
+    expect(JSON.parse(r.stdout).text).toContain("应急助手可以帮你");
+    expect(r.stderr).toContain("not JSON");
+    expect(r.stderr).toContain("invalid line");
+  });
+
+  it("stops at start-up with one clear line on a bad setting", () => {
+    const r = spawnSync("sh", ["-c", "echo | npm start -- --jsonl"], {
+      cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), SESSION_TTL_MINUTES: "半小时" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('配置错误：SESSION_TTL_MINUTES="半小时" 应为 1 到 1440 之间的整数');
+    expect(r.stdout).toBe("");
+  });
+});
