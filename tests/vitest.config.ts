@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: { TZ: "UTC" },
+    reporters: ["default", "./tests/summary-reporter.ts"],
   },
 });
