@@ -3,13 +3,16 @@
 // docs/decisions/002-prisma-offline-migrations.md). Used for `generate` and for
 // authoring migrations (`npm run db:migration -- <name>`); the bot applies
 // committed migrations itself at start-up (src/store/migrate.ts).
+import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 
 const here = import.meta.dirname;
+// The database the CLI works against while authoring migrations (not the bot's).
 const url = process.env.PRISMA_AUTHORING_DB ?? `file:${path.join(here, "..", "data", "prisma-authoring.db")}`;
+fs.mkdirSync(path.dirname(url.replace(/^file:/, "")), { recursive: true });
 
 /**
  * Prisma 6.19.3 replays whole migration scripts on the shadow database through

@@ -40,7 +40,7 @@ describe("migrations", () => {
     const out = execFileSync(projectPath("node_modules", ".bin", "prisma"), [
       "migrate", "diff", "--config", "prisma/prisma.config.ts", "--from-migrations", "prisma/migrations",
       "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code",
-    ], { cwd: projectPath(), encoding: "utf8", env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1" } });
+    ], { cwd: projectPath(), encoding: "utf8", env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", PRISMA_AUTHORING_DB: tmpDbUrl() } });
     expect(out).toContain("No difference detected");
   });
 });
