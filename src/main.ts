@@ -15,6 +15,9 @@ import { PromptError } from "./prompts/load.js";
 async function main(): Promise<number> {
   const jsonl = process.argv.includes("--jsonl");
   const env = loadEnv();
+  // Telegram and WeChat adapters plug in beside the console; until one is configured
+  // the console is the only channel, so it cannot be switched off.
+  if (env.CONSOLE === "off") throw new ConfigError("配置错误：CONSOLE=\"off\" 但没有配置其他渠道（Telegram/微信），机器人无处收发消息");
   const log = createLogger(env.LOG_LEVEL === "info" && !jsonl ? "warn" : env.LOG_LEVEL);
   const clock = new AdjustableClock();
   const consoleChannel = new ConsoleChannel((m) => {
