@@ -7,7 +7,7 @@ import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver } from "./core/ports.js";
 import type { CommandDef } from "./core/commands.js";
-import type { FlowDef } from "./flows/types.js";
+import type { FlowDef } from "./core/flow-types.js";
 import type { Env } from "./config/env.js";
 import { remindCommands, remindFlow, reminderJob } from "./flows/remind.js";
 import { OutboxSender } from "./outbox/sender.js";

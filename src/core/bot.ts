@@ -4,9 +4,9 @@
  * in the same transaction as the state change that caused them.
  */
 import { say, sayKey, type Say } from "../prompts/catalog.js";
-import * as engine from "../flows/engine.js";
-import type { FlowState, Reply } from "../flows/engine.js";
-import type { FlowDef } from "../flows/types.js";
+import * as engine from "./engine.js";
+import type { FlowState, Reply } from "./engine.js";
+import type { FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
 import { matchCommand, type CommandDef } from "./commands.js";
 import { KeyedQueue } from "./keyed-queue.js";
@@ -148,6 +148,7 @@ export class Core<Tx> {
       }
 
       if (route.kind === "unknown-slash") reply(say("core.unknown", { text: `/${route.name}` }));
+      else if (route.kind === "none" && engine.isBuiltInWord(norm)) reply(say("core.no_session"));
       else if (route.kind === "command") await this.runCommand(tx, msg, actor, route.match.command, route.match.args, now, reply);
       else if (text === "" && msg.attachments.length > 0) reply(say("core.attachment_only"));
       else if (text === "") reply(say("core.empty"));

@@ -12,7 +12,7 @@ import { enqueue } from "../store/outbox.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "../store/reminders.js";
 import { formatLocal } from "../time/shanghai.js";
 import { choice, clockTime, date, text } from "./inputs.js";
-import type { FlowDef } from "./types.js";
+import type { FlowDef } from "../core/flow-types.js";
 
 type DateAnswer = { date: string; time?: string };
 

@@ -95,6 +95,21 @@ describe("dialogs in the database", () => {
     expect(done!.text).toContain("参加防汛调度会");
   });
 
+  it("cancels with 取消, keeps nothing and audits the answers it dropped", async () => {
+    const b = await bot();
+    await b.send("u1", "工作提醒");
+    await b.send("u1", "参加防汛调度会");
+    const [r] = await b.send("u1", "取消");
+    expect(r!.text).toBe("已取消「工作提醒」，填写的内容未提交。");
+    expect(await b.app.store.db.flowSession.count()).toBe(0);
+    expect(await b.app.store.db.reminder.count()).toBe(0);
+    const last = await b.app.store.db.auditLog.findFirstOrThrow({ orderBy: { id: "desc" } });
+    expect(last.action).toBe("session.cancel");
+    expect(JSON.parse(last.before!)).toEqual({ flow: "remind", answers: { content: "参加防汛调度会" } });
+    expect(texts(await b.send("u1", "取消"))[0]).toContain("你现在没有正在填写的内容");
+    expect(texts(await b.send("u1", "返回"))[0]).toContain("你现在没有正在填写的内容");
+  });
+
   it("keeps two members' dialogs in one group apart", async () => {
     const b = await bot();
     await b.send("a", "工作提醒", { group: true });

@@ -10,7 +10,7 @@ import { loadEnv } from "../../src/config/env.js";
 import type { JobDef } from "../../src/scheduler/scheduler.js";
 import type { BotConfig } from "../../src/scheduler/config.js";
 import type { CommandDef } from "../../src/core/commands.js";
-import type { FlowDef } from "../../src/flows/types.js";
+import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
 import { tmpDbUrl } from "./tmp.js";
 

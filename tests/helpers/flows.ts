@@ -1,7 +1,7 @@
 /** A second flow for tests: exercises every input kind and the optional step. */
 import type { CommandDef } from "../../src/core/commands.js";
 import { choice, confirm, date, location, number, photos, text } from "../../src/flows/inputs.js";
-import type { FlowDef } from "../../src/flows/types.js";
+import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
 
 // Reuses catalog keys (prompts are contract-checked; tests add none).

@@ -6,8 +6,8 @@
  * to cancel from the third failure on), and a final summary with confirm / edit.
  */
 import { say, sayKey, type Say } from "../prompts/catalog.js";
-import { pickChoice, yesNo } from "./inputs.js";
-import type { Answers, FlowDef, InputContext, Json, StepDef, StepMessage } from "./types.js";
+import { pickChoice, yesNo } from "./answers.js";
+import type { Answers, FlowDef, InputContext, Json, StepDef, StepMessage } from "./flow-types.js";
 
 export type FlowPosition =
   | { kind: "step"; stepId: string }
@@ -161,6 +161,11 @@ function back(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): EngineR
   const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId: prev } };
   delete next.draft;
   return { state: next, replies: [prompt(flow, next, ctx)] };
+}
+
+/** 取消 / 返回 / 跳过 / 完成 and their variants: words that only mean something inside a dialog. */
+export function isBuiltInWord(norm: string): boolean {
+  return [CANCEL_WORDS, BACK_WORDS, SKIP_WORDS, DONE_WORDS].some((w) => isWord(norm, w));
 }
 
 export function isWord(norm: string, words: string[]): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advance, start, type EngineResult, type FlowState } from "../../src/flows/engine.js";
+import { advance, start, type EngineResult, type FlowState } from "../../src/core/engine.js";
 import { normalizeForMatch } from "../../src/core/normalize.js";
 import type { Attachment } from "../../src/core/messages.js";
 import { Prompts } from "../../src/prompts/load.js";

@@ -3,7 +3,7 @@
  * (engine.ts) interprets them; it imports nothing from any chat platform or the
  * store, and its whole state is plain JSON kept in the session row.
  */
-import type { Attachment } from "../core/messages.js";
+import type { Attachment } from "./messages.js";
 import type { PromptKey, Say } from "../prompts/catalog.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
