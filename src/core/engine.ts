@@ -47,6 +47,7 @@ export interface EngineResult {
 export const STRIKES_BEFORE_CANCEL_OFFER = 3;
 export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束"];
 export const BACK_WORDS = ["返回", "上一步", "后退"];
+/** The first two always mean "skip"; the others only on an optional step. */
 export const SKIP_WORDS = ["跳过", "略过", "不填", "无"];
 export const DONE_WORDS = ["完成", "好了", "没有了", "发完了", "结束上传"];
 
@@ -208,7 +209,9 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
   const s = step(flow, state.at.stepId);
   const ic = ictx(ctx, state);
 
-  if (isWord(msg.norm, SKIP_WORDS) || msg.norm === ctx.t(say("flow.choice.skip"))) {
+  // "无" on a required step is an answer ("none"), not a request to skip it.
+  const skip = msg.norm === ctx.t(say("flow.choice.skip")) || isWord(msg.norm, s.optional ? SKIP_WORDS : SKIP_WORDS.slice(0, 2));
+  if (skip) {
     if (!s.optional) return reask(flow, state, ctx, say("flow.cannot_skip"));
     const answers = { ...state.answers };
     delete answers[s.id];

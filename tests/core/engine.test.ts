@@ -93,6 +93,8 @@ describe("flow engine", () => {
     const no = run("跳过");
     expect(at(no)).toBe("name");
     expect(no.replies[0]!.text).toContain("这一项必须填写，不能跳过");
+    expect(run("无").replies[0]!.text).toContain("至少需要2个字"); // "无" is an answer on a required step
+    expect(at(run("张三丰", "无"))).toBe("kind"); // and a skip on an optional one
     const summary = run("张三丰", "跳过", "2", "明天", "跳过", "跳过", "是");
     expect(summary.replies[0]!.text).toContain("· 时间：（未填）");
   });
