@@ -5,7 +5,10 @@
 import type { ChannelAdapter } from "./core/channel.js";
 import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
-import type { IdentityResolver } from "./core/ports.js";
+import type { IdentityResolver, Policy } from "./core/ports.js";
+import { can, PERMISSIONS, type Permission } from "./domain/org.js";
+import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
+import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
 import type { FlowDef } from "./core/flow-types.js";
 import type { Env } from "./config/env.js";
@@ -35,9 +38,10 @@ export interface AppOptions {
   senderSleep?: (ms: number) => Promise<void>;
 }
 
-/** Until the roster exists, everyone is known by the name their platform shows. */
-const anonymousIdentity: IdentityResolver = {
-  resolve: async (m) => ({ key: `${m.channel}:${m.senderId}`, name: m.senderName, roles: [] }),
+/** The one access policy, as the core asks it. */
+export const policy: Policy = (actor, permission) => {
+  if (!(permission in PERMISSIONS)) throw new Error(`unknown permission ${permission}`);
+  return can(actor, permission as Permission);
 };
 
 export interface App {
@@ -72,12 +76,15 @@ export async function createApp(o: AppOptions): Promise<App> {
     for (const c of channels) senders.get(c)?.notify();
   };
 
+  const commands = [...orgCommands, ...remindCommands, ...(o.commands ?? [])];
+  for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [remindFlow, ...(o.flows ?? [])],
-    commands: [...remindCommands, ...(o.commands ?? [])],
-    identity: o.identity ?? anonymousIdentity,
+    flows: [bindFlow, importRosterFlow, remindFlow, ...(o.flows ?? [])],
+    commands,
+    identity: o.identity ?? rosterIdentity(db),
+    policy,
     clock: o.clock,
     sessionTtlMs: o.env.SESSION_TTL_MINUTES * 60_000,
     sessionReminderLeadMs: o.env.SESSION_REMINDER_MINUTES * 60_000,

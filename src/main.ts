@@ -10,6 +10,7 @@ import { runJsonl, toJsonlOutput } from "./channels/console/jsonl.js";
 import { AdjustableClock } from "./core/clock.js";
 import { ConfigError, loadEnv } from "./config/env.js";
 import { createLogger } from "./log.js";
+import { seedDemoBureau } from "./demo/bureau.js";
 import { PromptError } from "./prompts/load.js";
 
 async function main(): Promise<number> {
@@ -38,6 +39,10 @@ async function main(): Promise<number> {
     await app.scheduler.advanceTo(t);
     return true;
   };
+  if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && (await app.store.db.person.count()) === 0)) {
+    const r = await seedDemoBureau(app.store.db, clock.now());
+    if (r.created) log.info({ people: r.created }, "demo bureau seeded");
+  }
   // The console runs the clock itself (jobs fire as it moves), so its output is in order.
   await app.start({ realTime: false });
   const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);

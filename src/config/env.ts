@@ -24,6 +24,7 @@ export const EnvSchema = z.object({
   PROMPTS_DIR: z.string().trim().optional(),
   OUTBOX_MAX_ATTEMPTS: int(1, 100, 8),
   CONSOLE: z.enum(["auto", "on", "off"]).default("auto"),
+  DEMO_BUREAU: z.enum(["auto", "on", "off"]).default("auto"),
 }).superRefine((env, ctx) => {
   if (env.SESSION_REMINDER_MINUTES >= env.SESSION_TTL_MINUTES) {
     ctx.addIssue({ code: "custom", path: ["SESSION_REMINDER_MINUTES"], message: `应小于 SESSION_TTL_MINUTES（${env.SESSION_TTL_MINUTES}）` });

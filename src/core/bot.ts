@@ -12,7 +12,7 @@ import { matchCommand, type CommandDef } from "./commands.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
-import type { Actor, CoreStore, IdentityResolver, OutboxItem, SessionKey, SessionRecord } from "./ports.js";
+import type { Actor, CoreStore, Denial, IdentityResolver, OutboxItem, Policy, SessionKey, SessionRecord } from "./ports.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -26,6 +26,7 @@ export interface CoreOptions<Tx> {
   flows: FlowDef<Tx>[];
   commands: CommandDef<Tx>[];
   identity: IdentityResolver;
+  policy: Policy;
   clock: Clock;
   sessionTtlMs: number;
   /** How long before expiry the one reminder goes out. */
@@ -56,7 +57,7 @@ export class Core<Tx> {
   constructor(private readonly o: CoreOptions<Tx>) {
     for (const f of o.flows) this.flows.set(f.id, f);
     for (const c of o.commands) if (c.flow && !this.flows.has(c.flow)) throw new Error(`command ${c.id} starts unknown flow ${c.flow}`);
-    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", run: async (ctx) => this.helpText(ctx.actor) };
+    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -152,7 +153,7 @@ export class Core<Tx> {
       else if (route.kind === "command") await this.runCommand(tx, msg, actor, route.match.command, route.match.args, now, reply);
       else if (text === "" && msg.attachments.length > 0) reply(say("core.attachment_only"));
       else if (text === "") reply(say("core.empty"));
-      else reply(say("core.unknown", { text: clip(text) }));
+      else reply(say(actor.personId === undefined ? "core.unknown_unbound" : "core.unknown", { text: clip(text) }));
       return this.finish(tx, msg, replies, now);
     });
     // Senders are told only after the commit, so they never look for rows not yet there.
@@ -173,21 +174,31 @@ export class Core<Tx> {
   }
 
   private allowed(c: CommandDef<Tx>, actor: Actor): boolean {
-    return c.allowed ? c.allowed(actor) : true;
+    return this.o.policy(actor, c.permission).ok;
+  }
+
+  /** A refusal in plain Chinese, audited. */
+  private async deny(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+    const d = this.o.policy(actor, c.permission);
+    const reason: Denial = d.ok ? "role" : d.reason;
+    const command = c.keywords[0] ?? `/${c.slash[0]}`;
+    reply(reason === "unbound" ? say("core.need_bind", { command }) : reason === "inactive" ? say("core.inactive") : say("core.not_allowed", { command }));
+    await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId, reason, text: clip(msg.text, 60) } });
   }
 
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
-    if (!this.allowed(c, actor)) {
-      reply(say("core.not_allowed", { command: c.keywords[0] ?? `/${c.slash[0]}` }));
-      await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId } });
-      return;
-    }
+    if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
     if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const says = await c.run!({ tx, actor, args, now, chat: { channel: msg.channel, chatId: msg.chatId, chatKind: msg.chatKind, senderId: msg.senderId, senderName: msg.senderName } });
+    const says = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg) });
     if (says.length) reply({ text: says.map(this.t).join("\n"), choices: [] });
   }
 
   private async startFlow(tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+    const refusal = await flow.beforeStart?.({ tx, now, actor: chatOf(msg), person: actor });
+    if (refusal) {
+      reply(refusal);
+      return;
+    }
     const r = engine.start(flow, this.ectx(now));
     await this.save(tx, msg, r.state!, now, true);
     await this.o.store.audit(tx, { at: now, actor: actor.key, action: "session.start", entity: "session", entityId: sessionId(msg), after: { flow: flow.id } });
@@ -229,7 +240,7 @@ export class Core<Tx> {
       r = { state, replies: [engine.prompt(flow, state, ectx)] };
     } else if (command && command.flow) {
       if (!this.allowed(command, actor)) {
-        reply(say("core.not_allowed", { command: command.keywords[0] ?? command.id }));
+        await this.deny(tx, msg, actor, command, now, reply);
         r = { state, replies: [engine.prompt(flow, state, ectx)] };
       } else r = engine.askAbandon(flow, state, this.flows.get(command.flow)!, ectx);
     } else if (command) {
@@ -242,7 +253,7 @@ export class Core<Tx> {
     }
 
     if (r.outcome === "completed") {
-      const res = await flow.complete({ tx, now, actor: { channel: msg.channel, chatId: msg.chatId, chatKind: msg.chatKind, senderId: msg.senderId, senderName: msg.senderName } }, r.answers!);
+      const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor }, r.answers!);
       if (res.ok) {
         await store.deleteSession(tx, key);
         await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
@@ -270,7 +281,7 @@ export class Core<Tx> {
       if (!this.allowed(c, actor)) continue;
       lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
     }
-    lines.push(say("core.help.footer"));
+    lines.push(say(actor.personId === undefined ? "core.help.bind_hint" : "core.help.footer"));
     return lines;
   }
 
@@ -318,6 +329,10 @@ export class Core<Tx> {
 
 function sessionTarget(s: SessionRecord, stored: StoredSession) {
   return { channel: s.channel, chatId: s.chatId, chatKind: stored.chatKind, senderId: s.senderId, senderName: stored.senderName };
+}
+
+function chatOf(msg: InboundMessage) {
+  return { channel: msg.channel, chatId: msg.chatId, chatKind: msg.chatKind, senderId: msg.senderId, senderName: msg.senderName };
 }
 
 function sessionId(msg: InboundMessage): string {

@@ -4,6 +4,7 @@
  */
 import type { PromptKey, Say } from "../prompts/catalog.js";
 import type { Actor } from "./ports.js";
+import type { InboundMessage } from "./messages.js";
 
 export interface CommandContext<Tx> {
   tx: Tx;
@@ -11,6 +12,8 @@ export interface CommandContext<Tx> {
   args: string;
   now: Date;
   chat: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
+  /** The whole message (attachments, mentions, the message replied to). */
+  msg: InboundMessage;
 }
 
 export interface CommandDef<Tx = unknown> {
@@ -25,8 +28,8 @@ export interface CommandDef<Tx = unknown> {
   flow?: string;
   /** Or runs this and replies. */
   run?: (ctx: CommandContext<Tx>) => Promise<Say[]>;
-  /** Access policy hook; default: everyone. */
-  allowed?: (actor: Actor) => boolean;
+  /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
+  permission: string;
 }
 
 export interface CommandMatch<Tx> {

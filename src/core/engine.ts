@@ -127,6 +127,9 @@ export function start(flow: FlowDef<any>, ctx: EngineContext): EngineResult {
 /** Moves to wherever the walk says is next (a pending step or the summary). */
 function proceed(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, prefix: Say[] = []): EngineResult {
   const { pending } = walk(flow, state);
+  if (pending === null && flow.summary === false) {
+    return { state: null, outcome: "completed", answers: pathAnswers(flow, state), replies: prefix.length ? [{ text: prefix.map(ctx.t).join("\n"), choices: [] }] : [] };
+  }
   const next: FlowState = { ...state, failures: 0, at: pending ? { kind: "step", stepId: pending } : { kind: "summary" } };
   delete next.draft;
   return { state: next, replies: [prompt(flow, next, ctx, prefix)] };

@@ -4,6 +4,7 @@
  * store, and its whole state is plain JSON kept in the session row.
  */
 import type { Attachment } from "./messages.js";
+import type { Actor } from "./ports.js";
 import type { PromptKey, Say } from "../prompts/catalog.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -27,7 +28,7 @@ export interface InputContext {
   t: (s: Say) => string;
 }
 
-export type InputKindName = "text" | "choice" | "number" | "date" | "photos" | "location" | "confirm";
+export type InputKindName = "text" | "choice" | "number" | "date" | "photos" | "location" | "confirm" | "file";
 
 export interface StepInput<T extends Json = Json> {
   kind: InputKindName;
@@ -56,7 +57,10 @@ export interface StepDef {
 export interface CompleteContext<Tx> {
   tx: Tx;
   now: Date;
+  /** Where and from whom (the chat account). */
   actor: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
+  /** Who, as the roster knows them. */
+  person: Actor;
 }
 
 export type CompleteResult =
@@ -69,4 +73,8 @@ export interface FlowDef<Tx = unknown> {
   title: PromptKey;
   steps: StepDef[];
   complete: (ctx: CompleteContext<Tx>, answers: Answers) => Promise<CompleteResult>;
+  /** Refuses to start with this message (e.g. "already bound"); null to go ahead. */
+  beforeStart?: (ctx: Omit<CompleteContext<Tx>, "tx"> & { tx: Tx }) => Promise<Say | null>;
+  /** Ask for confirmation on a summary before completing (default true). */
+  summary?: boolean;
 }

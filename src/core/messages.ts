@@ -25,6 +25,10 @@ export interface InboundMessage {
   mentionsBot: boolean;
   /** The message replies to (quotes) one of the bot's messages. */
   replyToBot: boolean;
+  /** People @mentioned (other than the bot), where the platform says who. */
+  mentions?: { id: string; name: string }[];
+  /** The sender of the message this one replies to, where the platform says. */
+  replyTo?: { senderId: string; senderName: string };
   receivedAt: Date;
 }
 

@@ -8,10 +8,20 @@ import type { InboundMessage } from "./messages.js";
 export interface Actor {
   /** `channel:senderId` — stable across nickname changes. */
   key: string;
+  /** The roster name when bound, else the platform's display name. */
   name: string;
   /** Role names (网格员, 值班员 …); empty for people not on the roster. */
   roles: string[];
+  /** Set when the chat account is bound to a person on the roster. */
+  personId?: number;
+  regionPath?: string;
+  active: boolean;
 }
+
+export type Denial = "unbound" | "inactive" | "role" | "scope";
+
+/** The access policy as the core sees it: may this actor use this permission? */
+export type Policy = (actor: Actor, permission: string) => { ok: true } | { ok: false; reason: Denial };
 
 export interface IdentityResolver {
   resolve(msg: Pick<InboundMessage, "channel" | "senderId" | "senderName" | "chatId">): Promise<Actor>;

@@ -113,6 +113,37 @@ export function clockTime(): StepInput<string> {
   };
 }
 
+/** A mainland mobile number; spaces, dashes and +86 are tolerated. */
+export function mobile(): StepInput<string> {
+  const schema = z.string().regex(/^1[3-9]\d{9}$/);
+  return {
+    kind: "text",
+    hint: () => say("input.hint.mobile"),
+    parse: (m) => {
+      if (m.text === "") return fail(say("input.error.empty"));
+      const r = schema.safeParse(m.norm.replace(/[\s-]/g, "").replace(/^\+?86/, ""));
+      return r.success ? { ok: true, value: r.data } : fail(say("input.error.mobile", { text: clip(m.text) }));
+    },
+    format: (v) => `${v.slice(0, 3)}****${v.slice(7)}`,
+  };
+}
+
+/** A document (e.g. a roster .csv/.xlsx) with one of the given extensions. */
+export function file(extensions: string[]): StepInput<{ path: string; name: string }> {
+  return {
+    kind: "file",
+    hint: () => say("input.hint.file", { types: extensions.join("/") }),
+    parse: (m) => {
+      const f = m.attachments.find((a) => a.kind === "file");
+      if (!f || f.kind !== "file") return fail(say("input.error.need_file", { types: extensions.join("/") }));
+      const ext = f.name.toLowerCase().split(".").pop() ?? "";
+      if (!extensions.includes(ext)) return fail(say("input.error.need_file", { types: extensions.join("/") }));
+      return { ok: true, value: { path: f.path, name: f.name } };
+    },
+    format: (v) => v.name,
+  };
+}
+
 type Photo = Extract<Attachment, { kind: "photo" }>;
 
 /** One or more photos, sent as separate messages and closed with `完成`. */

@@ -32,7 +32,7 @@ export const remindFlow: FlowDef<Tx> = {
     const d = a.date as DateAnswer;
     const dueAt = reminderDueAt(d.date, d.time ?? (a.time as string | undefined));
     const r = await addReminder(ctx.tx, {
-      channel: ctx.actor.channel, chatId: ctx.actor.chatId, chatKind: ctx.actor.chatKind, creatorId: ctx.actor.senderId, creatorName: ctx.actor.senderName,
+      channel: ctx.actor.channel, chatId: ctx.actor.chatId, chatKind: ctx.actor.chatKind, creatorId: ctx.actor.senderId, creatorName: ctx.person.name,
       content: a.content as string, category: a.category as string, dueAt,
     }, `${ctx.actor.channel}:${ctx.actor.senderId}`, ctx.now);
     if (!r.ok) return { ok: false, stepId: "date", error: say("remind.error.past", { when: formatLocal(dueAt) }) };
@@ -41,9 +41,9 @@ export const remindFlow: FlowDef<Tx> = {
 };
 
 export const remindCommands: CommandDef<Tx>[] = [
-  { id: "remind", keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", flow: "remind" },
+  { id: "remind", keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", permission: "member", flow: "remind" },
   {
-    id: "reminders", keywords: ["我的提醒"], slash: ["reminders"], describe: "remind.list.describe",
+    id: "reminders", keywords: ["我的提醒"], slash: ["reminders"], describe: "remind.list.describe", permission: "member",
     run: async (ctx) => {
       const rows = await pendingRemindersOf(ctx.tx, ctx.chat.channel, ctx.chat.chatId, ctx.chat.senderId);
       if (rows.length === 0) return [say("remind.list.empty")];

@@ -17,6 +17,10 @@ export const PROMPT_CATALOG = {
   "core.no_session": [],
   "core.expired_reply": ["flow", "keyword"],
   "core.not_allowed": ["command"],
+  "core.need_bind": ["command"],
+  "core.inactive": [],
+  "core.unknown_unbound": ["text"],
+  "core.help.bind_hint": [],
   "core.error": [],
   "core.roles.none": [],
   "core.attachment_only": [],
@@ -97,23 +101,87 @@ export const PROMPT_CATALOG = {
   "remind.list.empty": [],
   "remind.list.describe": [],
 
+
+  // binding (绑定)
+  "bind.title": [],
+  "bind.describe": [],
+  "bind.ask.who": [],
+  "bind.ask.mobile": [],
+  "bind.label.who": [],
+  "bind.label.mobile": [],
+  "bind.already": ["name", "region"],
+  "bind.locked": ["until"],
+  "bind.locked_now": ["count", "minutes"],
+  "bind.failed": ["reason", "left"],
+  "bind.reason.unknown_name": ["name"],
+  "bind.reason.mismatch": [],
+  "bind.reason.bad_invite": [],
+  "bind.done": ["name", "region", "roles"],
+  "input.hint.mobile": [],
+  "input.error.mobile": ["text"],
+  "input.hint.file": ["types"],
+  "input.error.need_file": ["types"],
+
+  // roster (花名册)
+  "roster.title": [],
+  "roster.describe": [],
+  "roster.ask.file": [],
+  "roster.label.file": [],
+  "roster.file_error": ["reason"],
+  "roster.report": ["created", "updated", "unchanged", "regions", "errors"],
+  "roster.error_line": ["row", "reason"],
+  "roster.missing": ["count", "names"],
+  "roster.deactivated": ["count"],
+
+  // organisation admin
+  "org.out_of_scope": ["scope"],
+  "org.usage": ["usage"],
+  "org.no_person": ["mobile"],
+  "org.more": ["count"],
+  "org.group_only": [],
+  "org.group_info.describe": [],
+  "org.group_info.none": [],
+  "org.group_info.show": ["region", "purpose", "when"],
+  "org.register.describe": [],
+  "org.register.done": ["region", "purpose"],
+  "org.region_ambiguous": ["matches"],
+  "org.no_region": ["region"],
+  "org.bind_member.describe": [],
+  "org.bind_member.done": ["account", "name", "region"],
+  "org.unbind.describe": [],
+  "org.unbind.done": ["name", "count"],
+  "org.unbind.none": ["name", "count"],
+  "org.invite.describe": [],
+  "org.invite.done": ["name", "code", "until"],
+  "org.unbound.describe": [],
+  "org.unbound.people": ["region", "count"],
+  "org.unbound.person": ["name", "region", "roles"],
+  "org.unbound.accounts": ["count", "names"],
+  "org.deactivate.describe": [],
+  "org.deactivate.done": ["name"],
+  "org.activate.describe": [],
+  "org.activate.done": ["name"],
+
   // help describes itself too
   "help.describe": [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PromptKey = keyof typeof PROMPT_CATALOG;
+/** A parameter is text, a number, or another prompt (rendered in place). */
+export type PromptValue = string | number | Say;
+
 export type PromptParams<K extends PromptKey> = {
-  [P in (typeof PROMPT_CATALOG)[K][number]]: string | number;
+  [P in (typeof PROMPT_CATALOG)[K][number]]: PromptValue;
 };
 
 /** A sentence to say, not yet rendered: the engine and domain return these. */
 export interface Say {
   key: PromptKey;
-  params?: Record<string, string | number>;
+  params?: Record<string, PromptValue>;
 }
 
 export function say<K extends PromptKey>(key: K, ...params: (typeof PROMPT_CATALOG)[K] extends readonly [] ? [] : [PromptParams<K>]): Say {
-  return params[0] ? { key, params: params[0] as Record<string, string | number> } : { key };
+  return params[0] ? { key, params: params[0] as Record<string, PromptValue> } : { key };
 }
 
 /** A prompt key chosen at run time (a flow's title, a command's description). */

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { PROMPT_CATALOG, type PromptKey, type Say } from "./catalog.js";
+import { PROMPT_CATALOG, type PromptKey, type PromptValue, type Say } from "./catalog.js";
 
 // Any {…} counts, so a typo such as {编号} is caught rather than printed.
 const PLACEHOLDER = /\{([^{}\s]+)\}/g;
@@ -93,13 +93,13 @@ export class Prompts {
     return this.text(s.key, s.params ?? {});
   }
 
-  text(key: PromptKey, params: Record<string, string | number> = {}): string {
+  text(key: PromptKey, params: Record<string, PromptValue> = {}): string {
     const t = this.templates.get(key);
     if (t === undefined) throw new Error(`prompt ${key} has no template`);
     return t.replace(PLACEHOLDER, (_, name: string) => {
       const v = params[name];
       if (v === undefined) throw new Error(`prompt ${key}: parameter {${name}} not provided`);
-      return String(v);
+      return typeof v === "object" ? this.render(v) : String(v);
     }).trimEnd();
   }
 }

@@ -36,7 +36,7 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
       { chat: "渠阳镇工作群", to: "13800000001", text: expect.stringContaining("哪天提醒"), choices: [] },
       { chat: "渠阳镇工作群", to: "13800000001", text: expect.stringContaining("· 类别：报送"), choices: ["确认", "修改", "取消"] },
       { chat: "渠阳镇工作群", to: "13800000001", text: "已登记提醒 #1：2026-11-26 15:00 提醒“报送防汛物资清单”。发送「我的提醒」可查看。", choices: [] },
-      { chat: "渠阳镇工作群", to: "13800000001", text: "⏰ 工作提醒（报送）：报送防汛物资清单（登记人：张三）", choices: [] },
+      { chat: "渠阳镇工作群", to: "13800000001", text: "⏰ 工作提醒（报送）：报送防汛物资清单（登记人：张建国）", choices: [] },
       { chat: "dm", to: null, text: "没有听懂“😀”。发送「帮助」查看我能做什么。", choices: [] },
     ]);
   });

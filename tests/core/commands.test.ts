@@ -3,8 +3,8 @@ import { matchCommand, type CommandDef } from "../../src/core/commands.js";
 import { normalizeForMatch, sanitize } from "../../src/core/normalize.js";
 
 const cmds: CommandDef[] = [
-  { id: "report", keywords: ["上报隐患", "隐患"], slash: ["report"], describe: "help.describe" },
-  { id: "help", keywords: ["帮助"], slash: ["help", "start"], describe: "help.describe" },
+  { id: "report", keywords: ["上报隐患", "隐患"], slash: ["report"], describe: "help.describe", permission: "member" },
+  { id: "help", keywords: ["帮助"], slash: ["help", "start"], describe: "help.describe", permission: "public" },
 ];
 const m = (s: string) => matchCommand(normalizeForMatch(s), cmds);
 

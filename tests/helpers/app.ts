@@ -13,6 +13,8 @@ import type { CommandDef } from "../../src/core/commands.js";
 import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
 import { tmpDbUrl } from "./tmp.js";
+import { seedDemoBureau } from "../../src/demo/bureau.js";
+import { bindIdentity, personByMobile } from "../../src/store/org.js";
 
 export const silentLog = { info() {}, warn() {}, error() {} };
 
@@ -50,7 +52,14 @@ export interface StartOptions {
   channel?: MemoryChannel;
   flows?: FlowDef<Tx>[];
   commands?: CommandDef<Tx>[];
+  /** Chat accounts (memory channel) bound to demo roster mobiles; default: u1, u2, a, b. */
+  bind?: Record<string, string>;
+  /** Seed the demo bureau (default true). */
+  demo?: boolean;
 }
+
+/** Test accounts → demo people: u1 杨波 and a 黄丽 (泡里村 grid members), u2 周强, b 郑伟. */
+export const DEFAULT_BINDINGS: Record<string, string> = { u1: "13800000007", u2: "13800000009", a: "13800000008", b: "13800000011" };
 
 export async function startBot(o: StartOptions = {}): Promise<TestBot> {
   const url = o.url ?? tmpDbUrl();
@@ -61,6 +70,12 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
     env, clock, log: silentLog, channels: [channel], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
     senderSleep: async (ms) => clock.advance(ms),
   });
+  if (o.demo ?? true) await seedDemoBureau(app.store.db, clock.now(), "memory");
+  for (const [account, mobile] of Object.entries(o.bind ?? DEFAULT_BINDINGS)) {
+    const p = await personByMobile(app.store.db, mobile);
+    if (!p) throw new Error(`no demo person ${mobile}`);
+    await app.store.db.$transaction((tx) => bindIdentity(tx, { channel: "memory", platformUserId: account, personId: p.id, by: "test", actor: "test" }, clock.now()));
+  }
   await app.start();
   const collect = async (fn: () => Promise<unknown>) => {
     const before = channel.sent.length;

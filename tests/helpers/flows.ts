@@ -24,4 +24,4 @@ export const probeFlow: FlowDef<Tx> & { completed: unknown[] } = {
   },
 };
 
-export const probeCommand: CommandDef<Tx> = { id: "probe", keywords: ["探针"], slash: ["probe"], describe: "help.describe", flow: "probe" };
+export const probeCommand: CommandDef<Tx> = { id: "probe", keywords: ["探针"], slash: ["probe"], describe: "help.describe", permission: "member", flow: "probe" };
