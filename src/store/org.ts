@@ -3,7 +3,7 @@
  * the binding cool-down, and the roster import (one transaction).
  */
 import type { RosterRow } from "../domain/roster.js";
-import { within } from "../domain/org.js";
+import { ROLES, within } from "../domain/org.js";
 import type { Db, Tx } from "./db.js";
 import { audit } from "./audit.js";
 
@@ -18,7 +18,9 @@ export interface PersonProfile {
 
 const withOrg = { region: { select: { path: true } }, roles: { select: { role: true } } } as const;
 type PersonWithOrg = { id: number; name: string; mobile: string; active: boolean; region: { path: string }; roles: { role: string }[] };
-const profile = (p: PersonWithOrg): PersonProfile => ({ id: p.id, name: p.name, mobile: p.mobile, active: p.active, regionPath: p.region.path, roles: p.roles.map((r) => r.role) });
+// Roles read in the roster's canonical order (网格员 … 管理员), whatever the database returns.
+const byRoleOrder = (a: string, b: string) => (ROLES as readonly string[]).indexOf(a) - (ROLES as readonly string[]).indexOf(b);
+const profile = (p: PersonWithOrg): PersonProfile => ({ id: p.id, name: p.name, mobile: p.mobile, active: p.active, regionPath: p.region.path, roles: p.roles.map((r) => r.role).sort(byRoleOrder) });
 
 /** Finds or creates every region along a path; returns the last one's id. */
 export async function ensureRegionPath(tx: Tx, path: string, cache = new Map<string, number>()): Promise<{ id: number; created: number }> {
