@@ -41,6 +41,17 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     ]);
   });
 
+  it("knows console senders by roster mobile, and starts with the demo bureau", () => {
+    const { out } = pipe([
+      { chat: "泡里村网格群", group: true, from: "13800000004", text: "群信息" },
+      { chat: "dm", group: false, from: "13800000007", text: "帮助" },
+      { chat: "dm2", group: false, from: "somebody", text: "工作提醒" },
+    ]);
+    expect(out[0]).toMatchObject({ to: "13800000004", text: expect.stringContaining("本群登记为：示范县/渠阳镇/泡里村，网格群") });
+    expect(out[1]).toMatchObject({ text: expect.stringContaining("你好，杨波。你的身份：网格员") });
+    expect(out[2]).toMatchObject({ text: "请先绑定身份再使用「工作提醒」：发送「绑定」，按提示回复姓名和手机号。" });
+  });
+
   it("skips invalid lines with a note on stderr and exits 0", () => {
     const r = spawnSync("sh", ["-c", "printf '%s\\n' 'not json' '{\"chat\":1}' '{\"chat\":\"c\",\"group\":false,\"from\":\"u\",\"text\":\"帮助\"}' | npm start -- --jsonl"], {
       cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn" },
