@@ -3,7 +3,7 @@
  * Prisma, grammY or Wechaty: the composition root (src/app.ts) plugs in the store
  * and the channels.
  */
-import type { InboundMessage } from "./messages.js";
+import type { InboundMessage, OutboundMessage } from "./messages.js";
 
 export interface Actor {
   /** `channel:senderId` — stable across nickname changes. */
@@ -46,14 +46,8 @@ export interface SessionRecord extends SessionKey {
 export interface OutboxItem {
   channel: string;
   chatId: string;
-  payload: {
-    replyTo?: string;
-    mention?: { id: string; name: string };
-    text: string;
-    choices: string[];
-    image?: string;
-    file?: string;
-  };
+  /** The message minus its address. */
+  payload: Omit<OutboundMessage, "channel" | "chatId">;
   dedupeKey?: string;
 }
 
