@@ -50,8 +50,14 @@ export interface App {
   prompts: Prompts;
   scheduler: Scheduler;
   senders: Map<string, OutboxSender>;
-  /** Starts channels and the sender loops; `realTime` also starts node-cron. */
-  start(opts?: { realTime?: boolean }): Promise<void>;
+  /**
+   * Starts the channels. `realTime`: node-cron runs the jobs and each started
+   * channel's sender drains in the background. `senders` alone starts the sender
+   * loops (tests that drive the clock themselves).
+   */
+  start(opts?: { realTime?: boolean; senders?: boolean }): Promise<void>;
+  /** Names of the channels that started. */
+  started: Set<string>;
   /** Sends everything due on every channel. */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -107,28 +113,27 @@ export async function createApp(o: AppOptions): Promise<App> {
     ...(o.jobs ?? []),
   ];
   const drain = async () => {
-    for (const s of senders.values()) await s.drain();
+    for (const [name, s] of senders) if (started.has(name)) await s.drain();
   };
   const scheduler = new Scheduler({ db, jobs, config, clock: o.clock, log: o.log });
 
-  let realTime = false;
+  const started = new Set<string>();
   return {
-    core, store, prompts, scheduler, senders, drain,
+    core, store, prompts, scheduler, senders, drain, started,
     async start(opts = {}) {
-      realTime = opts.realTime ?? false;
       for (const s of senders.values()) await s.recover();
       await scheduler.catchUp();
       for (const ch of o.channels) {
         try {
           await ch.start((m) => core.handle(m));
+          started.add(ch.name);
         } catch (err) {
-          o.log.error({ err, channel: ch.name }, "channel failed to start; the others keep running");
+          // One channel down (bad token, no puppet) must not take the others with it.
+          o.log.error({ channel: ch.name, reason: (err as Error).message }, "channel failed to start; the others keep running");
         }
       }
-      if (realTime) {
-        for (const s of senders.values()) await s.start();
-        scheduler.start();
-      }
+      if (opts.realTime || opts.senders) for (const name of started) await senders.get(name)!.start();
+      if (opts.realTime) scheduler.start();
     },
     async stop() {
       await scheduler.stop();

@@ -33,6 +33,8 @@ export class OutboxSender {
   private readonly sleep: (ms: number) => Promise<void>;
   private running = false;
   private wake: (() => void) | null = null;
+  /** Set by notify(); checked before sleeping so a wake-up during a drain is not lost. */
+  private dirty = false;
   private loop: Promise<void> | null = null;
   private draining: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -61,6 +63,7 @@ export class OutboxSender {
   }
 
   notify(): void {
+    this.dirty = true;
     this.wake?.();
   }
 
@@ -73,18 +76,21 @@ export class OutboxSender {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.dirty = false;
       try {
         await this.drain();
       } catch (err) {
         this.o.log.error({ err, channel: this.o.channel.name }, "outbox: drain failed");
       }
       if (!this.running) break;
+      if (this.dirty) continue;
       // Sleep until woken or until the next retry is due (at most a minute).
       const next = await nextDueAt(this.o.db, this.o.channel.name).catch(() => null);
       const waitMs = next ? Math.min(60_000, Math.max(50, next.getTime() - this.o.clock.now().getTime())) : 60_000;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, waitMs);
+        if (this.dirty) resolve();
       });
       if (this.timer) clearTimeout(this.timer);
       this.wake = null;

@@ -4,6 +4,7 @@
  */
 import { createApp, type App } from "../../src/app.js";
 import { MemoryChannel } from "../../src/channels/memory.js";
+import type { ChannelAdapter } from "../../src/core/channel.js";
 import { FixedClock } from "../../src/core/clock.js";
 import type { InboundMessage, OutboundMessage } from "../../src/core/messages.js";
 import { loadEnv } from "../../src/config/env.js";
@@ -50,6 +51,10 @@ export interface StartOptions {
   jobs?: JobDef[];
   config?: BotConfig;
   channel?: MemoryChannel;
+  /** More channels (Telegram, WeChat) beside the memory one. */
+  channels?: ChannelAdapter[];
+  /** Run on the real clock and start the sender loops (end-to-end channel tests). */
+  live?: boolean;
   flows?: FlowDef<Tx>[];
   commands?: CommandDef<Tx>[];
   /** Chat accounts (memory channel) bound to demo roster mobiles; default: u1, u2, a, b. */
@@ -63,12 +68,12 @@ export const DEFAULT_BINDINGS: Record<string, string> = { u1: "13800000007", u2:
 
 export async function startBot(o: StartOptions = {}): Promise<TestBot> {
   const url = o.url ?? tmpDbUrl();
-  const clock = new FixedClock(o.now ?? new Date("2026-11-25T09:00:00+08:00"));
+  const clock = o.live ? new LiveClock() : new FixedClock(o.now ?? new Date("2026-11-25T09:00:00+08:00"));
   const channel = o.channel ?? new MemoryChannel("memory");
   const env = loadEnv({ DATABASE_URL: url, ...o.env });
   const app = await createApp({
-    env, clock, log: silentLog, channels: [channel], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
-    senderSleep: async (ms) => clock.advance(ms),
+    env, clock, log: silentLog, channels: [channel, ...(o.channels ?? [])], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
+    ...(o.live ? {} : { senderSleep: async (ms: number) => clock.advance(ms) }),
   });
   if (o.demo ?? true) await seedDemoBureau(app.store.db, clock.now(), "memory");
   for (const [account, mobile] of Object.entries(o.bind ?? DEFAULT_BINDINGS)) {
@@ -76,7 +81,7 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
     if (!p) throw new Error(`no demo person ${mobile}`);
     await app.store.db.$transaction((tx) => bindIdentity(tx, { channel: "memory", platformUserId: account, personId: p.id, by: "test", actor: "test" }, clock.now()));
   }
-  await app.start();
+  await app.start({ senders: o.live ?? false });
   const collect = async (fn: () => Promise<unknown>) => {
     const before = channel.sent.length;
     await fn();
@@ -90,6 +95,34 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
     advance: (ms) => collect(() => app.scheduler.advanceTo(new Date(clock.now().getTime() + ms))),
     stop: () => app.stop(),
   };
+}
+
+/** Real time that tests can still push forward (FixedClock's interface). */
+class LiveClock extends FixedClock {
+  private offset = 0;
+  constructor() {
+    super(new Date());
+  }
+  override now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  override set(t: Date): void {
+    this.offset = t.getTime() - Date.now();
+  }
+  override advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** Polls until `check` holds (end-to-end tests wait on real I/O). */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export function texts(ms: OutboundMessage[]): string[] {

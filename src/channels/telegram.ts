@@ -1,0 +1,202 @@
+/**
+ * Telegram through grammY. Long polling with the grammY runner (updates of one chat
+ * in order, different chats concurrently), or a webhook when a public URL is set.
+ * Choices become inline keyboards; a press arrives in the core as the chosen option
+ * and the keyboard is removed so it cannot be pressed twice. Photos (largest size),
+ * documents and locations become attachments. Sends report 429 retry_after and
+ * network failures as transient, so the outbox retries them.
+ */
+import http from "node:http";
+import { Bot, GrammyError, HttpError, InputFile, webhookCallback, type Context } from "grammy";
+import type { InlineKeyboardButton, Message, MessageEntity, User } from "grammy/types";
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { SendError, type ChannelAdapter, type RateLimits, type SendResult } from "../core/channel.js";
+import type { Logger } from "../core/bot.js";
+import type { Attachment, InboundMessage, OutboundMessage } from "../core/messages.js";
+import { extOf, saveMedia } from "./media.js";
+
+export const TELEGRAM = "telegram";
+/** Caption limit of sendPhoto/sendDocument; longer texts go as their own message. */
+const CAPTION_MAX = 1024;
+
+export interface TelegramOptions {
+  token: string;
+  /** Bot API server (a self-hosted one, or an emulator in tests). */
+  apiRoot?: string;
+  dataDir: string;
+  log: Logger;
+  limits?: RateLimits;
+  /** Webhook mode: the public https URL Telegram posts to, the local port, the secret token. */
+  webhook?: { url: string; port: number; secret: string };
+  now?: () => Date;
+}
+
+function displayName(u: User): string {
+  return [u.first_name, u.last_name].filter(Boolean).join(" ") || u.username || String(u.id);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** `chatId:messageId` — Telegram message ids are unique per chat only. */
+const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
+
+export class TelegramChannel implements ChannelAdapter {
+  readonly name = TELEGRAM;
+  readonly limits: RateLimits;
+  readonly bot: Bot;
+  private runner: RunnerHandle | null = null;
+  private server: http.Server | null = null;
+
+  constructor(private readonly o: TelegramOptions) {
+    this.limits = o.limits ?? {};
+    this.bot = new Bot(o.token, o.apiRoot ? { client: { apiRoot: o.apiRoot } } : {});
+  }
+
+  async start(onMessage: (m: InboundMessage) => Promise<unknown>): Promise<void> {
+    try {
+      await this.bot.init();
+    } catch (e) {
+      const why = e instanceof GrammyError ? `${e.error_code} ${e.description}` : (e as Error).message;
+      throw new Error(`Telegram 无法启动（请检查 TELEGRAM_BOT_TOKEN 和网络）：${why}`);
+    }
+    this.bot.catch((err) => this.o.log.error({ err: err.error, update: err.ctx.update.update_id }, "telegram: handler failed"));
+    this.bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+    this.bot.on("callback_query:data", (ctx) => this.onPress(ctx, onMessage));
+    this.bot.on("message", async (ctx) => {
+      const m = await this.toInbound(ctx.message);
+      if (m) await onMessage(m);
+    });
+    if (this.o.webhook) {
+      const { url, port, secret } = this.o.webhook;
+      const handle = webhookCallback(this.bot, "http", { secretToken: secret });
+      this.server = http.createServer((req, res) => void handle(req, res));
+      await new Promise<void>((r) => this.server!.listen(port, r));
+      await this.bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ["message", "callback_query"] });
+      this.o.log.info({ url, port }, "telegram: webhook set");
+    } else {
+      await this.bot.api.deleteWebhook();
+      this.runner = run(this.bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
+      this.o.log.info({ bot: this.bot.botInfo.username }, "telegram: long polling");
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.runner?.isRunning()) await this.runner.stop();
+    this.runner = null;
+    if (this.server) await new Promise((r) => this.server!.close(r));
+    this.server = null;
+  }
+
+  /** A button press: check it is the addressee's, close the keyboard, hand the option on. */
+  private async onPress(ctx: Context, onMessage: (m: InboundMessage) => Promise<unknown>): Promise<void> {
+    const q = ctx.callbackQuery!;
+    const [, index, target] = /^c:(\d+):(.*)$/.exec(q.data ?? "") ?? [];
+    const msg = q.message;
+    const button = msg && "reply_markup" in msg ? msg.reply_markup?.inline_keyboard.flat()[Number(index)] : undefined;
+    if (index === undefined || !msg || !button) {
+      await ctx.answerCallbackQuery({ text: "这个按钮已失效" }).catch(() => undefined);
+      return;
+    }
+    if (target && target !== String(q.from.id)) {
+      await ctx.answerCallbackQuery({ text: "这不是给你的选项" }).catch(() => undefined);
+      return;
+    }
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch((err) => this.o.log.warn({ err }, "telegram: could not close keyboard"));
+    await onMessage({
+      channel: TELEGRAM, chatId: String(msg.chat.id), chatKind: msg.chat.type === "private" ? "private" : "group",
+      senderId: String(q.from.id), senderName: displayName(q.from), messageId: `cb:${q.id}`, text: button.text,
+      attachments: [], mentionsBot: false, replyToBot: true, receivedAt: this.now(),
+    });
+  }
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  private async download(fileId: string, name: string | undefined, fallbackExt: string): Promise<{ path: string; sha256: string }> {
+    const f = await this.bot.api.getFile(fileId);
+    const root = this.o.apiRoot ?? "https://api.telegram.org";
+    const res = await fetch(`${root}/file/bot${this.o.token}/${f.file_path}`);
+    if (!res.ok) throw new Error(`telegram: download failed ${res.status}`);
+    return saveMedia(this.o.dataDir, Buffer.from(await res.arrayBuffer()), extOf(name ?? f.file_path, fallbackExt));
+  }
+
+  /** Platform message → normalized message (null for kinds the bot does not read). */
+  async toInbound(m: Message): Promise<InboundMessage | null> {
+    if (!m.from || m.from.is_bot) return null;
+    const me = this.bot.botInfo;
+    const raw = m.text ?? m.caption ?? "";
+    const entities: MessageEntity[] = m.entities ?? m.caption_entities ?? [];
+    const mentionsBot = entities.some((e) =>
+      (e.type === "mention" && raw.slice(e.offset, e.offset + e.length).toLowerCase() === `@${me.username.toLowerCase()}`) ||
+      (e.type === "text_mention" && e.user.id === me.id));
+    const mentions = entities.filter((e): e is MessageEntity.TextMentionMessageEntity => e.type === "text_mention" && e.user.id !== me.id)
+      .map((e) => ({ id: String(e.user.id), name: displayName(e.user) }));
+    // "@yingji_bot 工作提醒" → "工作提醒"; "/help@yingji_bot" is left to the router.
+    const text = raw.replace(new RegExp(`(^|\\s)@${me.username}\\b`, "gi"), " ").trim();
+    const attachments: Attachment[] = [];
+    try {
+      if (m.photo?.length) {
+        const largest = m.photo.reduce((a, b) => ((b.width * b.height) > (a.width * a.height) ? b : a));
+        const f = await this.download(largest.file_id, undefined, "jpg");
+        attachments.push({ kind: "photo", path: f.path, sha256: f.sha256, mime: "image/jpeg" });
+      }
+      if (m.document) {
+        const f = await this.download(m.document.file_id, m.document.file_name, "bin");
+        attachments.push({ kind: "file", path: f.path, name: m.document.file_name ?? "file", ...(m.document.mime_type ? { mime: m.document.mime_type } : {}) });
+      }
+    } catch (err) {
+      this.o.log.warn({ err, chat: m.chat.id }, "telegram: attachment could not be downloaded");
+    }
+    if (m.location) attachments.push({ kind: "location", lat: m.location.latitude, lng: m.location.longitude, ...(m.venue ? { label: m.venue.title } : {}) });
+    const reply = m.reply_to_message;
+    return {
+      channel: TELEGRAM, chatId: String(m.chat.id), chatKind: m.chat.type === "private" ? "private" : "group",
+      senderId: String(m.from.id), senderName: displayName(m.from), messageId: messageKey(m.chat.id, m.message_id),
+      text, attachments, mentionsBot, replyToBot: reply?.from?.id === me.id,
+      ...(mentions.length ? { mentions } : {}),
+      ...(reply?.from && reply.from.id !== me.id ? { replyTo: { senderId: String(reply.from.id), senderName: displayName(reply.from) } } : {}),
+      receivedAt: new Date(m.date * 1000),
+    };
+  }
+
+  async send(m: OutboundMessage): Promise<SendResult> {
+    const html = (m.mention ? `<a href="tg://user?id=${encodeURIComponent(m.mention.id)}">@${escapeHtml(m.mention.name)}</a> ` : "") + escapeHtml(m.text);
+    const keyboard: InlineKeyboardButton[][] = m.choices.map((c, i) => [{ text: c, callback_data: `c:${i}:${m.mention?.id ?? ""}`.slice(0, 64) }]);
+    const replyMid = m.replyTo ? Number(m.replyTo.split(":").pop()) : NaN;
+    const common = {
+      parse_mode: "HTML" as const,
+      ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+      ...(Number.isInteger(replyMid) ? { reply_parameters: { message_id: replyMid, allow_sending_without_reply: true } } : {}),
+    };
+    try {
+      let sent: Message;
+      const media = m.image ?? m.file;
+      if (media) {
+        const fits = html.length <= CAPTION_MAX;
+        const opts = fits ? { ...common, caption: html } : {};
+        sent = m.image ? await this.bot.api.sendPhoto(m.chatId, new InputFile(media), opts) : await this.bot.api.sendDocument(m.chatId, new InputFile(media), opts);
+        if (!fits) sent = await this.bot.api.sendMessage(m.chatId, html, common);
+      } else {
+        sent = await this.bot.api.sendMessage(m.chatId, html, common);
+      }
+      return { messageId: messageKey(sent.chat.id, sent.message_id) };
+    } catch (e) {
+      throw toSendError(e);
+    }
+  }
+}
+
+/** 429 and 5xx and network trouble are worth retrying; 400/403 (bad request, kicked) are not. */
+export function toSendError(e: unknown): SendError {
+  if (e instanceof GrammyError) {
+    const transient = e.error_code === 429 || e.error_code >= 500;
+    const retryAfter = e.parameters?.retry_after;
+    return new SendError(`${e.error_code} ${e.description}`, transient, retryAfter !== undefined ? retryAfter * 1000 : undefined);
+  }
+  if (e instanceof HttpError) return new SendError(`network: ${e.message}`, true);
+  return new SendError(String((e as Error)?.message ?? e), true);
+}

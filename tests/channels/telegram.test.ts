@@ -1,0 +1,123 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { TelegramChannel } from "../../src/channels/telegram.js";
+import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
+import { probeCommand, probeFlow } from "../helpers/flows.js";
+import { TelegramEmulator, type Chat, type TgUser } from "../helpers/telegram-emulator.js";
+import { tmpDir } from "../helpers/tmp.js";
+
+const group: Chat = { id: -1001, type: "group", title: "泡里村网格群" };
+const yang: TgUser = { id: 501, is_bot: false, first_name: "杨波" };
+const huang: TgUser = { id: 502, is_bot: false, first_name: "黄丽" };
+
+let emu: TelegramEmulator;
+let b: TestBot;
+afterEach(async () => {
+  await b?.stop().catch(() => undefined);
+  await emu?.stop();
+});
+
+/** `fast`: lift the per-chat pacing (1/s) so a long dialog does not take a second a step. */
+async function setup(fast = true): Promise<{ dataDir: string }> {
+  emu = new TelegramEmulator();
+  await emu.start();
+  const dataDir = tmpDir();
+  const tg = new TelegramChannel({ token: emu.token, apiRoot: emu.apiRoot, dataDir, log: silentLog, ...(fast ? { limits: { perChatIntervalMs: 0, perChatPerMinute: 1000 } } : {}) });
+  b = await startBot({ live: true, channels: [tg], flows: [probeFlow], commands: [probeCommand], bind: {} });
+  for (const [u, mobile] of [[yang, "13800000007"], [huang, "13800000008"]] as const) {
+    const p = (await personByMobile(b.app.store.db, mobile))!;
+    await b.app.store.db.$transaction((tx) => bindIdentity(tx, { channel: "telegram", platformUserId: String(u.id), personId: p.id, by: "test", actor: "test" }, new Date()));
+  }
+  return { dataDir };
+}
+
+const sent = () => emu.callsOf("sendMessage") as { chat_id: number; text: string; reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] }; reply_parameters?: { message_id: number } }[];
+async function nextBotMessage(count: number) {
+  await waitFor(() => sent().length >= count, `bot message #${count}`);
+  const lastId = Math.max(...emu.botMessages.keys());
+  return { call: sent()[count - 1]!, messageId: lastId };
+}
+
+describe("Telegram through grammY against a loopback Bot API", () => {
+  it("runs a whole flow in a group: buttons, a photo, a location; other members don't disturb it", async () => {
+    const { dataDir } = await setup();
+    probeFlow.completed.length = 0;
+
+    const start = emu.userSends(group, yang, { text: "/probe@yingji_bot" });
+    let m = await nextBotMessage(1);
+    expect(String(m.call.chat_id)).toBe(String(group.id));
+    expect(m.call.text).toBe('<a href="tg://user?id=501">@杨波</a> 请输入要提醒的事项（例如：下午3点参加防汛调度会）：');
+    expect(m.call.reply_parameters?.message_id).toBe(start);
+
+    emu.userSends(group, huang, { text: "大家好，今天巡查完了" }); // chatter: ignored
+    emu.userSends(group, yang, { text: "张三丰" });
+    m = await nextBotMessage(2);
+    expect(m.call.reply_markup?.inline_keyboard).toEqual([[{ text: "跳过", callback_data: "c:0:501" }]]);
+
+    // Someone else's press is refused and changes nothing.
+    emu.userPresses(group, huang, m.messageId, 0);
+    await waitFor(() => emu.callsOf("answerCallbackQuery").some((q) => q.text === "这不是给你的选项"), "refusal of a foreign press");
+    emu.userPresses(group, yang, m.messageId, 0);
+    m = await nextBotMessage(3);
+    expect(emu.botMessages.get(m.messageId - 1)?.reply_markup).toEqual({ inline_keyboard: [] }); // keyboard closed
+    expect(m.call.reply_markup?.inline_keyboard.map((r) => r[0]!.text)).toEqual(["危险化学品", "人员密集场所/消防", "其他"]);
+
+    emu.userPresses(group, yang, m.messageId, 1);
+    m = await nextBotMessage(4);
+    expect(m.call.text).toContain("哪天提醒");
+    emu.userSends(group, yang, { text: "明天" });
+    m = await nextBotMessage(5);
+
+    const photo = crypto.randomBytes(4096);
+    emu.userSends(group, yang, { photo });
+    m = await nextBotMessage(6);
+    expect(m.call.text).toContain("已收到第1张照片");
+    emu.userPresses(group, yang, m.messageId, 0); // 完成
+    m = await nextBotMessage(7);
+    emu.userSends(group, yang, { location: { latitude: 26.52, longitude: 109.61 } });
+    m = await nextBotMessage(8);
+    emu.userPresses(group, yang, m.messageId, 0); // 是
+    m = await nextBotMessage(9);
+    expect(m.call.text).toContain("请核对");
+    emu.userPresses(group, yang, m.messageId, 0); // 确认
+    await waitFor(() => probeFlow.completed.length === 1, "the flow to complete");
+
+    const answers = probeFlow.completed[0] as { name: string; count?: number; kind: string; pics: string[]; where: { lat: number } };
+    expect(answers).toMatchObject({ name: "张三丰", kind: "人员密集场所/消防", where: { lat: 26.52 } });
+    expect(answers.count).toBeUndefined();
+    // The largest photo size, stored by content hash under the data folder.
+    const sha = crypto.createHash("sha256").update(photo).digest("hex");
+    expect(answers.pics).toEqual([`${dataDir}/media/${sha.slice(0, 2)}/${sha}.jpg`]);
+    expect(fs.readFileSync(answers.pics[0]!).equals(photo)).toBe(true);
+    expect(sent().every((s) => String(s.chat_id) === String(group.id) && s.text.includes("tg://user?id=501"))).toBe(true);
+  });
+
+  it("honours a 429 retry_after and loses nothing", async () => {
+    await setup(false);
+    emu.fail("sendMessage", 1, { code: 429, retryAfter: 1, description: "Too Many Requests: retry after 1" });
+    const t0 = Date.now();
+    emu.userSends({ id: 501, type: "private" }, yang, { text: "帮助" });
+    await waitFor(() => sent().length === 1, "the help after the 429", 15_000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(emu.calls.filter((c) => c.method === "sendMessage").map((c) => c.ok)).toEqual([false, true]); // refused, then sent
+    const row = await waitFor(() => b.app.store.db.outboxMessage.findFirst({ where: { channel: "telegram", status: "sent" } }), "the row marked sent");
+    expect(row).toMatchObject({ status: "sent", attempts: 2, lastError: null });
+    expect(sent()[0]!.text).toContain("应急助手可以帮你");
+  });
+
+  it("sends images and files, and refuses a bad token with a clear reason while the rest runs", async () => {
+    await setup();
+    const dir = tmpDir();
+    fs.writeFileSync(`${dir}/chart.png`, crypto.randomBytes(100));
+    const channel = new TelegramChannel({ token: emu.token, apiRoot: emu.apiRoot, dataDir: dir, log: silentLog });
+    await channel.send({ channel: "telegram", chatId: String(group.id), text: "本周隐患统计", choices: [], image: `${dir}/chart.png` });
+    const photo = emu.callsOf("sendPhoto")[0] as { caption: string; photo: { size: number } };
+    expect(photo.caption).toBe("本周隐患统计");
+    expect(photo.photo.size).toBe(100);
+
+    const bad = new TelegramChannel({ token: "999:wrong", apiRoot: emu.apiRoot, dataDir: dir, log: silentLog });
+    await expect(bad.start(async () => undefined)).rejects.toThrow(/Telegram 无法启动（请检查 TELEGRAM_BOT_TOKEN 和网络）：401 Unauthorized/);
+  });
+});
