@@ -34,6 +34,8 @@ export interface AppOptions {
   commands?: CommandDef<Tx>[];
   config?: BotConfig;
   identity?: IdentityResolver;
+  /** How long a channel may take to start before it is given up (default 30 s). */
+  channelStartTimeoutMs?: number;
   /** Sender options per channel (tests inject a fake sleep). */
   senderSleep?: (ms: number) => Promise<void>;
 }
@@ -123,15 +125,24 @@ export async function createApp(o: AppOptions): Promise<App> {
     async start(opts = {}) {
       for (const s of senders.values()) await s.recover();
       await scheduler.catchUp();
-      for (const ch of o.channels) {
+      // Channels start side by side, each with a deadline: one that is down (bad token,
+      // no puppet, a network that swallows packets) must not hold up or take down the others.
+      const limit = o.channelStartTimeoutMs ?? 30_000;
+      await Promise.all(o.channels.map(async (ch) => {
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await ch.start((m) => core.handle(m));
+          await Promise.race([
+            ch.start((m) => core.handle(m)),
+            new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${Math.round(limit / 1000)} 秒内未能启动（网络不通？）`)), limit); }),
+          ]);
           started.add(ch.name);
         } catch (err) {
-          // One channel down (bad token, no puppet) must not take the others with it.
           o.log.error({ channel: ch.name, reason: (err as Error).message }, "channel failed to start; the others keep running");
+          await ch.stop().catch(() => undefined);
+        } finally {
+          clearTimeout(timer);
         }
-      }
+      }));
       if (opts.realTime || opts.senders) for (const name of started) await senders.get(name)!.start();
       if (opts.realTime) scheduler.start();
     },

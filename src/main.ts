@@ -11,20 +11,42 @@ import { AdjustableClock } from "./core/clock.js";
 import { ConfigError, loadEnv } from "./config/env.js";
 import { createLogger } from "./log.js";
 import { seedDemoBureau } from "./demo/bureau.js";
+import { platformChannels } from "./channels/from-env.js";
 import { PromptError } from "./prompts/load.js";
 
 async function main(): Promise<number> {
   const jsonl = process.argv.includes("--jsonl");
   const env = loadEnv();
-  // Telegram and WeChat adapters plug in beside the console; until one is configured
-  // the console is the only channel, so it cannot be switched off.
-  if (env.CONSOLE === "off") throw new ConfigError("配置错误：CONSOLE=\"off\" 但没有配置其他渠道（Telegram/微信），机器人无处收发消息");
   const log = createLogger(env.LOG_LEVEL === "info" && !jsonl ? "warn" : env.LOG_LEVEL);
+  // The scripted console is a closed world; otherwise the environment switches platforms on.
+  const platforms = jsonl ? [] : platformChannels(env, log);
+  const withConsole = jsonl || env.CONSOLE === "on" || (env.CONSOLE === "auto" && platforms.length === 0);
+  if (!withConsole && platforms.length === 0) throw new ConfigError("配置错误：CONSOLE=\"off\" 但没有配置其他渠道（TELEGRAM_BOT_TOKEN 或 WECHATY_PUPPET），机器人无处收发消息");
+
   const clock = new AdjustableClock();
   const consoleChannel = new ConsoleChannel((m) => {
     process.stdout.write(`${jsonl ? toJsonlOutput(m) : formatForPeople(m)}\n`);
   });
-  const app = await createApp({ env, clock, log, channels: [consoleChannel] });
+  const channels = [...(withConsole ? [consoleChannel] : []), ...platforms];
+  const app = await createApp({ env, clock, log, channels });
+  if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && withConsole && (await app.store.db.person.count()) === 0)) {
+    const r = await seedDemoBureau(app.store.db, clock.now());
+    if (r.created) log.info({ people: r.created }, "demo bureau seeded");
+  }
+
+  if (platforms.length > 0) {
+    // Real chat platforms: real time, node-cron, background senders, until a signal.
+    await app.start({ realTime: true });
+    log.warn({ channels: [...app.started] }, "应急助手已启动");
+    const stopped = new Promise<void>((resolve) => {
+      for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
+    });
+    if (withConsole) await Promise.race([stopped, runInteractive({ input: process.stdin, output: process.stdout, now: () => clock.now(), advanceTo: async () => false, handle: (m) => app.core.handle(m), drain: () => app.senders.get("console")!.drain() })]);
+    else await stopped;
+    await app.stop();
+    return 0;
+  }
+
   const consoleSender = app.senders.get("console")!;
   // Until the first message, a script may set its scene anywhere in time (so a
   // replay is deterministic); after that the clock only moves forward.
@@ -39,11 +61,7 @@ async function main(): Promise<number> {
     await app.scheduler.advanceTo(t);
     return true;
   };
-  if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && (await app.store.db.person.count()) === 0)) {
-    const r = await seedDemoBureau(app.store.db, clock.now());
-    if (r.created) log.info({ people: r.created }, "demo bureau seeded");
-  }
-  // The console runs the clock itself (jobs fire as it moves), so its output is in order.
+  // The console alone runs the clock itself (jobs fire as it moves), so its output is in order.
   await app.start({ realTime: false });
   const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
   const timer = jsonl ? null : setInterval(() => void tick().then(() => consoleSender.drain()), 15_000);

@@ -82,6 +82,12 @@ export class TelegramChannel implements ChannelAdapter {
     }
   }
 
+  /** The local port the webhook listens on (after start). */
+  get webhookPort(): number | null {
+    const a = this.server?.address();
+    return a && typeof a === "object" ? a.port : null;
+  }
+
   async stop(): Promise<void> {
     if (this.runner?.isRunning()) await this.runner.stop();
     this.runner = null;

@@ -25,7 +25,19 @@ export const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: int(1, 100, 8),
   CONSOLE: z.enum(["auto", "on", "off"]).default("auto"),
   DEMO_BUREAU: z.enum(["auto", "on", "off"]).default("auto"),
+  DATA_DIR: z.string().trim().default("./data"),
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "不像 Telegram 机器人令牌（应形如 123456789:AAE…，由 @BotFather 给出）").optional(),
+  TELEGRAM_API_ROOT: z.url().optional(),
+  TELEGRAM_WEBHOOK_URL: z.url().refine((u) => u.startsWith("https://"), "Telegram 只接受 https 地址").optional(),
+  TELEGRAM_WEBHOOK_PORT: int(1, 65535, 8443),
+  TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, "应为16到256位字母、数字、_ 或 -").optional(),
+  WECHATY_PUPPET: z.string().trim().min(1).optional(),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).optional(),
+  WECHATY_NAME: z.string().trim().regex(/^[\w-]+$/, "只能用字母、数字、_ 和 -").default("yingji-bot"),
 }).superRefine((env, ctx) => {
+  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["TELEGRAM_WEBHOOK_SECRET"], message: "使用 TELEGRAM_WEBHOOK_URL 时必须设置（校验 Telegram 的请求）" });
+  }
   if (env.SESSION_REMINDER_MINUTES >= env.SESSION_TTL_MINUTES) {
     ctx.addIssue({ code: "custom", path: ["SESSION_REMINDER_MINUTES"], message: `应小于 SESSION_TTL_MINUTES（${env.SESSION_TTL_MINUTES}）` });
   }

@@ -107,6 +107,21 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     expect(sent()[0]!.text).toContain("应急助手可以帮你");
   });
 
+  it("takes updates by webhook, checking the secret token", async () => {
+    emu = new TelegramEmulator();
+    await emu.start();
+    const tg = new TelegramChannel({ token: emu.token, apiRoot: emu.apiRoot, dataDir: tmpDir(), log: silentLog, webhook: { url: "https://bot.example.gov.cn/tg", port: 0, secret: "s3cret-token-0123456789" } });
+    b = await startBot({ live: true, channels: [tg], bind: {} });
+    expect(emu.callsOf("setWebhook")[0]).toMatchObject({ url: "https://bot.example.gov.cn/tg", secret_token: "s3cret-token-0123456789" });
+    const update = { update_id: 1, message: { message_id: 5, date: 0, chat: { id: 501, type: "private" }, from: yang, text: "帮助" } };
+    const post = (secret: string) => fetch(`http://127.0.0.1:${tg.webhookPort}/`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+    expect((await post("wrong")).status).toBe(401);
+    expect(emu.callsOf("sendMessage")).toHaveLength(0);
+    expect((await post("s3cret-token-0123456789")).status).toBe(200);
+    await waitFor(() => emu.callsOf("sendMessage").length === 1, "the answer to the webhook update");
+    expect(String(emu.callsOf("sendMessage")[0]!.text)).toContain("你还没有绑定身份");
+  });
+
   it("sends images and files, and refuses a bad token with a clear reason while the rest runs", async () => {
     await setup();
     const dir = tmpDir();

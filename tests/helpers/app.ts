@@ -55,6 +55,8 @@ export interface StartOptions {
   channels?: ChannelAdapter[];
   /** Run on the real clock and start the sender loops (end-to-end channel tests). */
   live?: boolean;
+  log?: import("../../src/core/bot.js").Logger;
+  channelStartTimeoutMs?: number;
   flows?: FlowDef<Tx>[];
   commands?: CommandDef<Tx>[];
   /** Chat accounts (memory channel) bound to demo roster mobiles; default: u1, u2, a, b. */
@@ -72,7 +74,8 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
   const channel = o.channel ?? new MemoryChannel("memory");
   const env = loadEnv({ DATABASE_URL: url, ...o.env });
   const app = await createApp({
-    env, clock, log: silentLog, channels: [channel, ...(o.channels ?? [])], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
+    ...(o.channelStartTimeoutMs ? { channelStartTimeoutMs: o.channelStartTimeoutMs } : {}),
+    env, clock, log: o.log ?? silentLog, channels: [channel, ...(o.channels ?? [])], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
     ...(o.live ? {} : { senderSleep: async (ms: number) => clock.advance(ms) }),
   });
   if (o.demo ?? true) await seedDemoBureau(app.store.db, clock.now(), "memory");
