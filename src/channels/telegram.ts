@@ -173,9 +173,12 @@ export class TelegramChannel implements ChannelAdapter {
     const html = (m.mention ? `<a href="tg://user?id=${encodeURIComponent(m.mention.id)}">@${escapeHtml(m.mention.name)}</a> ` : "") + escapeHtml(m.text);
     const keyboard: InlineKeyboardButton[][] = m.choices.map((c, i) => [{ text: c, callback_data: `c:${i}:${m.mention?.id ?? ""}`.slice(0, 64) }]);
     const replyMid = m.replyTo ? Number(m.replyTo.split(":").pop()) : NaN;
+    // In a group (a message that @mentions someone) a question without buttons asks for a
+    // reply: the person's client opens one, so the bot sees the answer even in privacy mode.
+    const markup = keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : m.mention ? { reply_markup: { force_reply: true as const, selective: true } } : {};
     const common = {
       parse_mode: "HTML" as const,
-      ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+      ...markup,
       ...(Number.isInteger(replyMid) ? { reply_parameters: { message_id: replyMid, allow_sending_without_reply: true } } : {}),
     };
     try {

@@ -83,7 +83,9 @@ export class WechatChannel implements ChannelAdapter {
     if (status !== types.ScanStatus.Waiting && status !== types.ScanStatus.Timeout) return;
     const file = path.join(this.o.dataDir, "wechat-login.png");
     fs.mkdirSync(this.o.dataDir, { recursive: true });
-    await QRCode.toFile(file, qrcode);
+    // Written whole then renamed, so whoever opens the PNG never sees half of it.
+    fs.writeFileSync(`${file}.tmp`, await QRCode.toBuffer(qrcode, { type: "png", width: 400 }));
+    fs.renameSync(`${file}.tmp`, file);
     if (this.o.printQr ?? true) process.stderr.write(`${await QRCode.toString(qrcode, { type: "terminal", small: true })}\n请用机器人微信号扫码登录（二维码也已保存到 ${file}）\n`);
     this.o.log.warn({ file }, "wechat: scan the QR code to log in");
   }

@@ -55,6 +55,7 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     emu.userSends(group, yang, { text: "张三丰" });
     m = await nextBotMessage(2);
     expect(m.call.reply_markup?.inline_keyboard).toEqual([[{ text: "跳过", callback_data: "c:0:501" }]]);
+    expect(sent()[0]!.reply_markup).toEqual({ force_reply: true, selective: true }); // a question without buttons asks for a reply
 
     // Someone else's press is refused and changes nothing.
     emu.userPresses(group, huang, m.messageId, 0);
@@ -105,6 +106,17 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     const row = await waitFor(() => b.app.store.db.outboxMessage.findFirst({ where: { channel: "telegram", status: "sent" } }), "the row marked sent");
     expect(row).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     expect(sent()[0]!.text).toContain("应急助手可以帮你");
+  });
+
+  it("handles a redelivered update once", async () => {
+    await setup();
+    emu.userSends({ id: 501, type: "private" }, yang, { text: "工作提醒" });
+    await nextBotMessage(1);
+    emu.redeliverLast();
+    emu.userSends({ id: 501, type: "private" }, yang, { text: "取消" });
+    await nextBotMessage(2);
+    expect(sent().map((s) => s.text)).toEqual(["请输入要提醒的事项（例如：下午3点参加防汛调度会）：", "已取消「工作提醒」，填写的内容未提交。"]);
+    expect(await b.app.store.db.inboundMessage.count({ where: { channel: "telegram" } })).toBe(2);
   });
 
   it("takes updates by webhook, checking the secret token", async () => {

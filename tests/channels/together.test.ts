@@ -39,7 +39,7 @@ describe("channels together", () => {
     const said: Message[] = [];
     wx.wechaty.on("message", (m) => void (m.self() && said.push(m)));
 
-    zhang.say("帮助").to();
+    zhang.say("帮助").to(me);
     emu.userSends({ id: 601, type: "private" }, { id: 601, is_bot: false, first_name: "张建国" }, { text: "/help" });
     const mem = await b.send("u1", "帮助");
     await waitFor(() => said.length >= 1 && emu!.callsOf("sendMessage").length >= 1, "both platforms to answer");

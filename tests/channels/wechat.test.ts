@@ -23,6 +23,8 @@ async function setup() {
   const dataDir = tmpDir();
   const wx = new WechatChannel({ puppet, name: path.join(dataDir, "bot"), dataDir, log: silentLog, printQr: false, limits: { minIntervalMs: 0, perMinute: 1000, jitterMs: 0 } });
   b = await startBot({ live: true, channels: [wx], flows: [probeFlow], commands: [probeCommand], bind: {} });
+  mocker.scan("https://login.weixin.qq.com/l/test-qr", 2 /* Waiting */);
+  await waitFor(() => fs.existsSync(path.join(dataDir, "wechat-login.png")), "the login QR code PNG");
   const me = mocker.createContact({ name: "应急助手" });
   mocker.login(me);
   const yang = mocker.createContact({ name: "波波" }); // a nickname: identity is the id, not this
@@ -38,6 +40,12 @@ async function setup() {
 }
 
 describe("WeChat through Wechaty on the mock puppet", () => {
+  it("saves the login QR code as a PNG", async () => {
+    const { dataDir } = await setup();
+    const png = fs.readFileSync(path.join(dataDir, "wechat-login.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+  });
+
   it("renders choices as a numbered list", () => {
     expect(numberedChoices("请选择：", ["会议", "检查"])).toBe("请选择：\n1. 会议\n2. 检查\n（回复 1/2）");
     expect(numberedChoices("好的", [])).toBe("好的");
@@ -92,8 +100,8 @@ describe("WeChat through Wechaty on the mock puppet", () => {
   });
 
   it("answers in private chat and sends an image", async () => {
-    const { yang, said, wx, dataDir } = await setup();
-    yang.say("帮助").to();
+    const { me, yang, said, wx, dataDir } = await setup();
+    yang.say("帮助").to(me); // a private message to the bot's account
     await waitFor(() => said.length >= 1, "help in private");
     expect(said[0]!.room()).toBeUndefined();
     expect(said[0]!.text()).toContain("你好，杨波。你的身份：网格员");

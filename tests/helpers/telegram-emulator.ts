@@ -57,7 +57,10 @@ export class TelegramEmulator {
 
   // --- the user side ---------------------------------------------------------
 
+  private lastPushed: Record<string, unknown> | null = null;
+
   private push(update: Record<string, unknown>): void {
+    this.lastPushed = update;
     this.updates.push({ update_id: this.nextUpdateId++, ...update });
     for (const w of this.waiting.splice(0)) w();
   }
@@ -90,6 +93,13 @@ export class TelegramEmulator {
     if (m.replyTo !== undefined) message.reply_to_message = this.botMessages.get(m.replyTo) ?? { message_id: m.replyTo, date: 0, chat };
     this.push({ message });
     return message_id;
+  }
+
+  /** The last update again under a new update_id: what a restart before the offset was confirmed looks like. */
+  redeliverLast(): void {
+    const last = this.lastPushed;
+    if (!last) throw new Error("nothing to redeliver");
+    this.push(last);
   }
 
   /** A person presses inline button `index` under the bot's message. */
