@@ -17,10 +17,12 @@ import { PromptError } from "./prompts/load.js";
 async function main(): Promise<number> {
   const jsonl = process.argv.includes("--jsonl");
   const env = loadEnv();
-  const log = createLogger(env.LOG_LEVEL === "info" && !jsonl ? "warn" : env.LOG_LEVEL);
   // The scripted console is a closed world; otherwise the environment switches platforms on.
-  const platforms = jsonl ? [] : platformChannels(env, log);
-  const withConsole = jsonl || env.CONSOLE === "on" || (env.CONSOLE === "auto" && platforms.length === 0);
+  const wantsPlatforms = !jsonl && Boolean(env.TELEGRAM_BOT_TOKEN || env.WECHATY_PUPPET);
+  const withConsole = jsonl || env.CONSOLE === "on" || (env.CONSOLE === "auto" && !wantsPlatforms);
+  // A person typing in the interactive console gets warnings only, unless asked for more.
+  const log = createLogger(env.LOG_LEVEL === "info" && withConsole && !jsonl ? "warn" : env.LOG_LEVEL);
+  const platforms = wantsPlatforms ? platformChannels(env, log) : [];
   if (!withConsole && platforms.length === 0) throw new ConfigError("配置错误：CONSOLE=\"off\" 但没有配置其他渠道（TELEGRAM_BOT_TOKEN 或 WECHATY_PUPPET），机器人无处收发消息");
 
   const clock = new AdjustableClock();
