@@ -6,7 +6,7 @@
 import { say, sayKey, type Say } from "../prompts/catalog.js";
 import * as engine from "./engine.js";
 import type { FlowState, Reply } from "./engine.js";
-import type { FlowDef } from "./flow-types.js";
+import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
 import { matchCommand, type CommandDef } from "./commands.js";
 import { KeyedQueue } from "./keyed-queue.js";
@@ -189,17 +189,31 @@ export class Core<Tx> {
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
     if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const says = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg) });
-    if (says.length) reply({ text: says.map(this.t).join("\n"), choices: [] });
+    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg) });
+    if ("startFlow" in out) {
+      const flow = this.flows.get(out.startFlow);
+      if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
+      return this.startFlow(tx, msg, actor, flow, now, reply, out.answers, out.intro);
+    }
+    if (out.length) reply({ text: out.map(this.t).join("\n"), choices: [] });
   }
 
-  private async startFlow(tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+  private async startFlow(
+    tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void,
+    answers: Answers = {}, intro: Say[] = [],
+  ): Promise<void> {
     const refusal = await flow.beforeStart?.({ tx, now, actor: chatOf(msg), person: actor });
     if (refusal) {
       reply(refusal);
       return;
     }
-    const r = engine.start(flow, this.ectx(now));
+    let r = engine.start(flow, this.ectx(now), answers, intro);
+    if (!r.state) {
+      // Everything was known and the flow needs no confirmation: done at once.
+      const again = await this.finishFlow(tx, msg, actor, flow, r, now, reply);
+      if (!again) return;
+      r = again;
+    }
     await this.save(tx, msg, r.state!, now, true);
     await this.o.store.audit(tx, { at: now, actor: actor.key, action: "session.start", entity: "session", entityId: sessionId(msg), after: { flow: flow.id } });
     reply(...r.replies);
@@ -253,14 +267,9 @@ export class Core<Tx> {
     }
 
     if (r.outcome === "completed") {
-      const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor }, r.answers!);
-      if (res.ok) {
-        await store.deleteSession(tx, key);
-        await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
-        reply(...r.replies, ...res.replies);
-        return;
-      }
-      r = engine.reopen(flow, state, res.stepId, res.error, ectx);
+      const reopened = await this.finishFlow(tx, msg, actor, flow, r, now, reply, state);
+      if (!reopened) return;
+      r = reopened;
     }
     if (r.outcome === "cancelled" || r.outcome === "abandoned") {
       await store.deleteSession(tx, key);
@@ -272,6 +281,23 @@ export class Core<Tx> {
     state = r.state!;
     await this.save(tx, msg, state, now, false);
     reply(...r.replies);
+  }
+
+  /** Runs a flow's completion; returns the engine result to continue with when a rule sends it back to a step. */
+  private async finishFlow(
+    tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, r: engine.EngineResult, now: Date,
+    reply: (...xs: (Reply | Say)[]) => void, state?: FlowState,
+  ): Promise<engine.EngineResult | null> {
+    const { store } = this.o;
+    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor }, r.answers!);
+    if (res.ok) {
+      await store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
+      await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
+      reply(...r.replies, ...res.replies);
+      return null;
+    }
+    const base: FlowState = state ?? { flowId: flow.id, at: { kind: "summary" }, answers: r.answers!, skipped: [], failures: 0 };
+    return engine.reopen(flow, base, res.stepId, res.error, this.ectx(now));
   }
 
   private helpText(actor: Actor): Say[] {

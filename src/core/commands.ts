@@ -26,10 +26,18 @@ export interface CommandDef<Tx = unknown> {
   describe: PromptKey;
   /** Starts this flow. */
   flow?: string;
-  /** Or runs this and replies. */
-  run?: (ctx: CommandContext<Tx>) => Promise<Say[]>;
+  /** Or runs this: replies, or opens a flow with some answers already filled in. */
+  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow>;
   /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
   permission: string;
+}
+
+/** A command's way of opening a dialog with what it already knows. */
+export interface StartFlow {
+  startFlow: string;
+  answers: Record<string, import("./flow-types.js").Json>;
+  /** Said before the first question. */
+  intro?: Say[];
 }
 
 export interface CommandMatch<Tx> {

@@ -116,12 +116,14 @@ function confirmChoices(ctx: EngineContext): string[] {
   return [ctx.t(say("flow.choice.yes")), ctx.t(say("flow.choice.edit")), ctx.t(say("flow.choice.cancel"))];
 }
 
-export function start(flow: FlowDef<any>, ctx: EngineContext): EngineResult {
-  const state: FlowState = { flowId: flow.id, at: { kind: "summary" }, answers: {}, skipped: [], failures: 0 };
-  const { pending } = walk(flow, state);
-  if (pending === null) throw new Error(`flow ${flow.id} has no steps`);
-  state.at = { kind: "step", stepId: pending };
-  return { state, replies: [prompt(flow, state, ctx)] };
+/**
+ * Opens a dialog. `answers` already known (e.g. read from a one-message report)
+ * are kept; the dialog asks only for what is missing, then shows the summary.
+ */
+export function start(flow: FlowDef<any>, ctx: EngineContext, answers: Answers = {}, prefix: Say[] = []): EngineResult {
+  const state: FlowState = { flowId: flow.id, at: { kind: "summary" }, answers: { ...answers }, skipped: [], failures: 0 };
+  if (flow.steps.length === 0) throw new Error(`flow ${flow.id} has no steps`);
+  return proceed(flow, state, ctx, prefix);
 }
 
 /** Moves to wherever the walk says is next (a pending step or the summary). */

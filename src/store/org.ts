@@ -236,3 +236,29 @@ export async function importRosterTx(tx: Tx, rows: RosterRow[], o: ImportOptions
     return report;
   }
 }
+
+// --- who to tell -------------------------------------------------------------
+
+/** A person's bound chat accounts: where to reach them privately. */
+export async function accountsOf(db: Db | Tx, personId: number): Promise<{ channel: string; platformUserId: string }[]> {
+  return db.chatIdentity.findMany({ where: { personId }, select: { channel: true, platformUserId: true }, orderBy: { id: "asc" } });
+}
+
+/** Registered groups of these purposes at a region or any of its ancestors, nearest first. */
+export async function groupsAbove(db: Db | Tx, regionPath: string, purposes: readonly string[]) {
+  const parts = regionPath.split("/");
+  const paths = parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+  const rows = await db.groupChat.findMany({ where: { purpose: { in: [...purposes] }, region: { path: { in: paths } } }, include: { region: { select: { path: true } } } });
+  return rows.sort((a, b) => b.region.path.length - a.region.path.length);
+}
+
+/** Active people holding any of these roles at exactly this region. */
+export async function peopleAt(db: Db | Tx, regionPath: string, roles: readonly string[]): Promise<PersonProfile[]> {
+  const rows = await db.person.findMany({ where: { active: true, region: { path: regionPath }, roles: { some: { role: { in: [...roles] } } } }, include: withOrg, orderBy: { id: "asc" } });
+  return rows.map(profile);
+}
+
+export async function personById(db: Db | Tx, id: number): Promise<PersonProfile | null> {
+  const p = await db.person.findUnique({ where: { id }, include: withOrg });
+  return p ? profile(p) : null;
+}

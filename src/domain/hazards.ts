@@ -1,0 +1,88 @@
+/**
+ * Hazards (隐患排查治理): vocabulary, the closed-loop lifecycle and deadline rules,
+ * as plain functions. "隐患就是事故": a hazard is reported, rectified by a deadline,
+ * verified and closed (销号); overdue ones escalate.
+ */
+import { addDays, toLocalDate, type LocalDate } from "../time/shanghai.js";
+import type { Role } from "./org.js";
+
+export const SECTORS = [
+  "危险化学品", "非煤矿山", "烟花爆竹", "工贸", "建筑施工", "道路交通", "人员密集场所/消防",
+  "农村消防", "城镇燃气", "特种设备", "有限空间", "森林防火", "防汛/地质灾害", "其他",
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const LEVELS = ["一般", "重大"] as const;
+export type HazardLevel = (typeof LEVELS)[number];
+
+export const STATUSES = ["待整改", "整改中", "已整改", "已销号"] as const;
+export type HazardStatus = (typeof STATUSES)[number];
+export const OPEN_STATUSES: readonly HazardStatus[] = ["待整改", "整改中"];
+
+export const SUPERVISION_LEVELS = ["省", "市", "县"] as const;
+export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
+
+/** Who may do what with hazards (checked with the region scope of the hazard). */
+export const HAZARD_REPORTERS: readonly Role[] = ["网格员", "灾害信息员", "局领导", "带班领导", "管理员"];
+export const HAZARD_VERIFIERS: readonly Role[] = ["局领导", "带班领导", "管理员"];
+
+export type Transition = "start" | "rectify" | "reject" | "close";
+
+/** The lifecycle: which transition is allowed from which status, and where it leads. */
+const MOVES: Record<Transition, { from: readonly HazardStatus[]; to: HazardStatus }> = {
+  start: { from: ["待整改"], to: "整改中" },
+  rectify: { from: ["待整改", "整改中"], to: "已整改" },
+  reject: { from: ["已整改"], to: "整改中" },
+  close: { from: ["已整改"], to: "已销号" },
+};
+
+export type MoveResult = { ok: true; to: HazardStatus } | { ok: false; reason: "closed" | "not_rectified" | "already_rectified" | "not_open" };
+
+export function move(status: HazardStatus, t: Transition): MoveResult {
+  const m = MOVES[t];
+  if (m.from.includes(status)) return { ok: true, to: m.to };
+  if (status === "已销号") return { ok: false, reason: "closed" };
+  if (t === "close" || t === "reject") return { ok: false, reason: "not_rectified" };
+  if (status === "已整改") return { ok: false, reason: "already_rectified" };
+  return { ok: false, reason: "not_open" };
+}
+
+export interface HazardRules {
+  /** Default deadline (days from the report) when the reporter gives none. */
+  defaultDeadlineDays: Record<HazardLevel, number>;
+  /** Remind the responsible person this many days before the deadline. */
+  remindDaysBefore: number;
+  /** Overdue this many days → the county leaders are told too. */
+  escalateAfterDays: number;
+}
+
+export const DEFAULT_HAZARD_RULES: HazardRules = {
+  defaultDeadlineDays: { 一般: 7, 重大: 30 },
+  remindDaysBefore: 1,
+  escalateAfterDays: 3,
+};
+
+export function defaultDeadline(level: HazardLevel, now: Date, rules: HazardRules): LocalDate {
+  return addDays(toLocalDate(now), rules.defaultDeadlineDays[level]);
+}
+
+export function isOpen(status: string): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
+/** Overdue: still open on a day after its deadline. */
+export function isOverdue(h: { status: string; deadline: LocalDate }, today: LocalDate): boolean {
+  return isOpen(h.status) && h.deadline < today;
+}
+
+/** Days past the deadline (0 when not overdue). */
+export function daysOverdue(deadline: LocalDate, today: LocalDate): number {
+  const d = (Date.parse(today) - Date.parse(deadline)) / 86_400_000;
+  return Math.max(0, Math.round(d));
+}
+
+export function hazardNumber(date: LocalDate, seq: number): string {
+  return `YH-${date.replace(/-/g, "")}-${String(seq).padStart(4, "0")}`;
+}
+
+export const HAZARD_NUMBER = /^YH-\d{8}-\d{4}$/i;
