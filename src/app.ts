@@ -8,6 +8,9 @@ import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
 import { can, PERMISSIONS, type Permission } from "./domain/org.js";
 import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
+import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
+import { hazardJobs } from "./flows/hazard-jobs.js";
+import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
 import type { FlowDef } from "./core/flow-types.js";
@@ -84,12 +87,13 @@ export async function createApp(o: AppOptions): Promise<App> {
     for (const c of channels) senders.get(c)?.notify();
   };
 
-  const commands = [...orgCommands, ...remindCommands, ...(o.commands ?? [])];
+  const dataDir = path.resolve(o.env.DATA_DIR);
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [bindFlow, importRosterFlow, remindFlow, ...(o.flows ?? [])],
+    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, ...(o.flows ?? [])],
     commands,
     identity: o.identity ?? rosterIdentity(db),
     policy,
@@ -107,6 +111,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       nextWorkAt: () => nextSessionDeadline(db, o.env.SESSION_REMINDER_MINUTES * 60_000),
     },
     reminderJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    ...hazardJobs({ db, rules: config.hazards, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

@@ -99,7 +99,7 @@ export class Core<Tx> {
   }
 
   private out(msg: Pick<InboundMessage, "channel" | "chatId" | "chatKind" | "senderId" | "senderName">, r: Reply, replyTo?: string): OutboxItem {
-    const payload: OutboxItem["payload"] = { text: r.text, choices: r.choices };
+    const payload: OutboxItem["payload"] = { text: r.text, choices: r.choices, ...(r.file ? { file: r.file } : {}), ...(r.image ? { image: r.image } : {}) };
     if (msg.chatKind === "group") payload.mention = { id: msg.senderId, name: msg.senderName };
     if (replyTo) payload.replyTo = replyTo;
     return { channel: msg.channel, chatId: msg.chatId, payload };
@@ -195,7 +195,8 @@ export class Core<Tx> {
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
       return this.startFlow(tx, msg, actor, flow, now, reply, out.answers, out.intro);
     }
-    if (out.length) reply({ text: out.map(this.t).join("\n"), choices: [] });
+    if ("says" in out) reply({ text: out.says.map(this.t).join("\n"), choices: [], ...(out.file ? { file: out.file } : {}), ...(out.image ? { image: out.image } : {}) });
+    else if (out.length) reply({ text: out.map(this.t).join("\n"), choices: [] });
   }
 
   private async startFlow(

@@ -27,9 +27,16 @@ export interface CommandDef<Tx = unknown> {
   /** Starts this flow. */
   flow?: string;
   /** Or runs this: replies, or opens a flow with some answers already filled in. */
-  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow>;
+  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
   /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
   permission: string;
+}
+
+/** A reply that carries a file (an .xlsx ledger) or an image (a chart). */
+export interface WithFiles {
+  says: Say[];
+  file?: string;
+  image?: string;
 }
 
 /** A command's way of opening a dialog with what it already knows. */

@@ -29,6 +29,8 @@ export interface FlowState {
 export interface Reply {
   text: string;
   choices: string[];
+  file?: string;
+  image?: string;
 }
 
 export type Outcome = "completed" | "cancelled" | "abandoned";

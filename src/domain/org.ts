@@ -33,6 +33,9 @@ export const PERMISSIONS = {
   member: "any-member",
   "region.read": "any-member",
   "org.admin": ["管理员"],
+  "hazard.report": ["网格员", "灾害信息员", "局领导", "带班领导", "管理员"],
+  "hazard.verify": ["局领导", "带班领导", "管理员"],
+  "hazard.list": ["局领导", "带班领导"],
 } as const satisfies Record<string, "anyone" | "any-member" | readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -113,6 +113,40 @@ export function clockTime(): StepInput<string> {
   };
 }
 
+/** Where: a place typed as text (village, enterprise, address) or a shared location. */
+export function place(opts: { max?: number } = {}): StepInput<{ text: string; lat?: number; lng?: number }> {
+  const max = opts.max ?? 100;
+  return {
+    kind: "location",
+    hint: () => say("input.hint.place"),
+    parse: (m) => {
+      const loc = m.attachments.find((a) => a.kind === "location");
+      if (loc && loc.kind === "location") {
+        const text = (m.text || loc.label || "").trim();
+        return { ok: true, value: { text: text || `${loc.lat.toFixed(5)},${loc.lng.toFixed(5)}`, lat: loc.lat, lng: loc.lng } };
+      }
+      if (m.text === "") return fail(say("input.error.empty"));
+      if ([...m.text].length > max) return fail(say("input.error.too_long", { max }));
+      if ([...m.text].length < 2) return fail(say("input.error.too_short", { min: 2 }));
+      return { ok: true, value: { text: m.text } };
+    },
+    format: (v) => (v.lat !== undefined ? `${v.text}（${v.lat.toFixed(5)}, ${v.lng!.toFixed(5)}）` : v.text),
+  };
+}
+
+/** A hazard number such as YH-20261125-0001. */
+export function hazardNo(): StepInput<string> {
+  return {
+    kind: "text",
+    hint: () => say("input.hint.hazard_no"),
+    parse: (m) => {
+      const v = m.norm.toUpperCase();
+      return /^YH-\d{8}-\d{4}$/.test(v) ? { ok: true, value: v } : fail(say("input.error.hazard_no", { text: clip(m.text) }));
+    },
+    format: (v) => v,
+  };
+}
+
 /** A mainland mobile number; spaces, dashes and +86 are tolerated. */
 export function mobile(): StepInput<string> {
   const schema = z.string().regex(/^1[3-9]\d{9}$/);

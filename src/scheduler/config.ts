@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import cron from "node-cron";
 import { z } from "zod";
+import { DEFAULT_HAZARD_RULES } from "../domain/hazards.js";
 
 const Cron = z.string().superRefine((expr, ctx) => {
   if (expr.trim().split(/\s+/).length !== 5) {
@@ -29,6 +30,11 @@ export const BotConfigSchema = z.object({
   timezone: z.literal("Asia/Shanghai"),
   jobs: z.record(z.string(), z.object({ cron: Cron, enabled: z.boolean().default(true) }).strict()),
   channels: z.record(z.string(), Limits).default({}),
+  hazards: z.object({
+    defaultDeadlineDays: z.object({ 一般: z.number().int().min(1).max(365), 重大: z.number().int().min(1).max(365) }).strict(),
+    remindDaysBefore: z.number().int().min(0).max(30),
+    escalateAfterDays: z.number().int().min(0).max(90),
+  }).strict().default(DEFAULT_HAZARD_RULES),
 }).strict();
 
 export type BotConfig = z.infer<typeof BotConfigSchema>;
