@@ -150,7 +150,7 @@ export class Core<Tx> {
 
       if (route.kind === "unknown-slash") reply(say("core.unknown", { text: `/${route.name}` }));
       else if (route.kind === "none" && engine.isBuiltInWord(norm)) reply(say("core.no_session"));
-      else if (route.kind === "command") await this.runCommand(tx, msg, actor, route.match.command, route.match.args, now, reply);
+      else if (route.kind === "command") await this.runCommand(tx, msg, actor, route.match.command, rawArgs(text, route.match), now, reply);
       else if (text === "" && msg.attachments.length > 0) reply(say("core.attachment_only"));
       else if (text === "") reply(say("core.empty"));
       else reply(say(actor.personId === undefined ? "core.unknown_unbound" : "core.unknown", { text: clip(text) }));
@@ -259,7 +259,7 @@ export class Core<Tx> {
         r = { state, replies: [engine.prompt(flow, state, ectx)] };
       } else r = engine.askAbandon(flow, state, this.flows.get(command.flow)!, ectx);
     } else if (command) {
-      await this.runCommand(tx, msg, actor, command, route.kind === "command" ? route.match.args : "", now, reply);
+      await this.runCommand(tx, msg, actor, command, route.kind === "command" ? rawArgs(msg.text, route.match) : "", now, reply);
       r = { state, replies: [engine.prompt(flow, state, ectx)] };
     } else if (route.kind === "unknown-slash") {
       r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.unknown", { text: `/${route.name}` })])] };
@@ -356,6 +356,17 @@ export class Core<Tx> {
 
 function sessionTarget(s: SessionRecord, stored: StoredSession) {
   return { channel: s.channel, chatId: s.chatId, chatKind: stored.chatKind, senderId: s.senderId, senderName: stored.senderName };
+}
+
+/**
+ * The arguments as typed (the router matched on the folded form, which turns
+ * "，" into ","): free text such as a progress note keeps its own punctuation.
+ */
+function rawArgs(text: string, m: { args: string; viaSlash: boolean; command: { keywords: string[] } }): string {
+  const t = text.trim();
+  if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
+  const kw = [...m.command.keywords].sort((a, b) => b.length - a.length).find((k) => t.startsWith(k));
+  return kw ? t.slice(kw.length).trim() : m.args;
 }
 
 function chatOf(msg: InboundMessage) {

@@ -100,6 +100,24 @@ function mayRectify(actor: Actor, h: hz.HazardRow): boolean {
   return actor.roles.some((r) => ["网格员", "局领导", "带班领导", "管理员"].includes(r));
 }
 
+/**
+ * The checks of a lifecycle step without doing it: refuse before asking questions.
+ * `t` "start" stands for any rectification step (start or finish).
+ */
+async function precheck(tx: Tx, actor: Actor, number: string, t: Transition, now: Date): Promise<Say[] | null> {
+  const h = await hz.hazardByNumber(tx, number);
+  if (!h) return [say("hazard.not_found", { number })];
+  const verifying = t === "close" || t === "reject";
+  if (!(verifying ? can(actor, "hazard.verify", h.regionPath).ok : mayRectify(actor, h))) {
+    await audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "hazard", entityId: h.number, after: { transition: t, reason: "role-or-scope" } });
+    return [say(verifying ? "hazard.refuse.not_verifier" : "hazard.refuse.not_responsible", { number: h.number })];
+  }
+  const m = move(h.status as HazardStatus, verifying ? "close" : h.status === "整改中" ? "rectify" : "start");
+  if (!m.ok) return [say(REFUSALS[m.reason], { number: h.number, status: h.status })];
+  if (verifying && (await hz.lastEventOf(tx, h.id, "rectify"))?.actorId === actor.personId) return [say("hazard.refuse.self_verify", { number: h.number })];
+  return null;
+}
+
 /** One lifecycle step, with its checks, history and audit. Returns what to say. */
 export async function transition(tx: Tx, actor: Actor, number: string, t: Transition, now: Date, o: { note?: string; photos?: string[] } = {}): Promise<Say[]> {
   const h = await hz.hazardByNumber(tx, number);
@@ -179,11 +197,17 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     },
     {
       id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member",
-      run: async (ctx) => startWith("hazard-rectify", numberArg(ctx.args) ? { number: numberArg(ctx.args)! } : {}),
+      run: async (ctx) => {
+        const n = numberArg(ctx.args);
+        return (n && (await precheck(ctx.tx, ctx.actor, n, "start", ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
+      },
     },
     {
       id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify",
-      run: async (ctx) => startWith("hazard-review", numberArg(ctx.args) ? { number: numberArg(ctx.args)! } : {}),
+      run: async (ctx) => {
+        const n = numberArg(ctx.args);
+        return (n && (await precheck(ctx.tx, ctx.actor, n, "close", ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
+      },
     },
     {
       id: "hazard-close", keywords: ["销号"], slash: ["close"], describe: "hazard.close.describe", permission: "hazard.verify",
