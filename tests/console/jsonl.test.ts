@@ -1,19 +1,20 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { projectPath } from "../../src/paths.js";
 import { tmpDbUrl, tmpDir } from "../helpers/tmp.js";
 
 /** The scripted console, exactly as operators run it: `npm start -- --jsonl` in a shell pipe. */
-function pipe(lines: object[], env: Record<string, string> = {}): { out: object[]; raw: string } {
+function pipe(lines: object[], env: Record<string, string> = {}): { out: Record<string, unknown>[]; raw: string } {
   const dir = tmpDir();
   const input = path.join(dir, "in.jsonl");
   fs.writeFileSync(input, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   const raw = execFileSync("sh", ["-c", `cat "${input}" | npm start -- --jsonl`], {
     cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn", ...env },
   });
-  return { raw, out: raw.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as object) };
+  return { raw, out: raw.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 describe("console --jsonl (end to end through a shell pipe)", () => {
@@ -50,6 +51,43 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     expect(out[0]).toMatchObject({ to: "13800000004", text: expect.stringContaining("本群登记为：示范县/渠阳镇/泡里村，网格群") });
     expect(out[1]).toMatchObject({ text: expect.stringContaining("你好，杨波。你的身份：网格员") });
     expect(out[2]).toMatchObject({ text: "请先绑定身份再使用「工作提醒」：发送「绑定」，按提示回复姓名和手机号。" });
+  });
+
+  it("carries a hazard through its loop — report, rectify with a photo, close — into the ledger", async () => {
+    const dir = tmpDir();
+    const pic = path.join(dir, "现场.jpg");
+    fs.writeFileSync(pic, "jpeg bytes");
+    const grid = { chat: "13800000007", group: false, from: "13800000007" }; // 杨波, grid member (console: id = mobile)
+    const lead = { chat: "13800000005", group: false, from: "13800000005" }; // 刘志强, 渠阳镇 leader
+    const { out } = pipe([
+      { ...grid, text: "隐患 泡里村加油站 灭火器过期 一般 3天", at: "2026-11-25T09:00:00+08:00" },
+      { ...grid, photo: pic },
+      { ...grid, text: "完成" },
+      { ...grid, text: "渠阳石化加油站" },
+      { ...grid, text: "确认" },
+      { ...grid, text: "整改 YH-20261125-0001", at: "2026-11-26T10:00:00+08:00" },
+      { ...grid, text: "已完成整改" },
+      { ...grid, photo: pic },
+      { ...grid, text: "完成" },
+      { ...grid, text: "已更换4具灭火器" },
+      { ...grid, text: "确认" },
+      { ...lead, text: "销号 YH-20261125-0001", at: "2026-11-27T09:30:00+08:00" },
+      { ...lead, text: "隐患台账 本月" },
+    ], { DATA_DIR: dir });
+    const texts = out.map((o) => String(o.text));
+    expect(texts).toContain("隐患已登记，编号 YH-20261125-0001（一般隐患），整改期限 2026年11月28日（周六）。整改后发送「整改 YH-20261125-0001」提交整改情况。");
+    expect(texts).toContain("YH-20261125-0001：待整改 → 已整改。");
+    expect(texts).toContain("YH-20261125-0001：已整改 → 已销号。");
+    const ledger = out.at(-1)!;
+    expect(ledger).toMatchObject({ chat: "13800000005", text: expect.stringContaining("排查隐患1处（重大0处），已整改1处，整改率100.0%，已销号1处") });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(String(ledger.file)) as unknown as ArrayBuffer);
+    const row = wb.getWorksheet("隐患台账")!.getRow(2);
+    expect(row.getCell(1).text).toBe("YH-20261125-0001");
+    expect(row.getCell(11).text).toBe("已销号");
+    expect(row.getCell(17).text.split("\n")).toEqual([pic]);
+    expect(row.getCell(18).text).toContain("待整改→已整改（杨波）：已更换4具灭火器");
+    expect(row.getCell(18).text).toContain("已整改→已销号（刘志强）");
   });
 
   it("skips invalid lines with a note on stderr and exits 0", () => {
