@@ -101,30 +101,12 @@ function mayRectify(actor: Actor, h: hz.HazardRow): boolean {
 }
 
 /**
- * The checks of a lifecycle step without doing it: refuse before asking questions.
- * `t` "start" stands for any rectification step (start or finish).
+ * Everything that may refuse a lifecycle step: who (role, region, responsibility),
+ * the status, and separation of duties. Refusals are audited.
  */
-async function precheck(tx: Tx, actor: Actor, number: string, t: Transition, now: Date): Promise<Say[] | null> {
-  const h = await hz.hazardByNumber(tx, number);
-  if (!h) return [say("hazard.not_found", { number })];
+async function refuse(tx: Tx, actor: Actor, h: hz.HazardRow, t: Transition, now: Date): Promise<Say[] | { to: HazardStatus }> {
   const verifying = t === "close" || t === "reject";
   if (!(verifying ? can(actor, "hazard.verify", h.regionPath).ok : mayRectify(actor, h))) {
-    await audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "hazard", entityId: h.number, after: { transition: t, reason: "role-or-scope" } });
-    return [say(verifying ? "hazard.refuse.not_verifier" : "hazard.refuse.not_responsible", { number: h.number })];
-  }
-  const m = move(h.status as HazardStatus, verifying ? "close" : h.status === "整改中" ? "rectify" : "start");
-  if (!m.ok) return [say(REFUSALS[m.reason], { number: h.number, status: h.status })];
-  if (verifying && (await hz.lastEventOf(tx, h.id, "rectify"))?.actorId === actor.personId) return [say("hazard.refuse.self_verify", { number: h.number })];
-  return null;
-}
-
-/** One lifecycle step, with its checks, history and audit. Returns what to say. */
-export async function transition(tx: Tx, actor: Actor, number: string, t: Transition, now: Date, o: { note?: string; photos?: string[] } = {}): Promise<Say[]> {
-  const h = await hz.hazardByNumber(tx, number);
-  if (!h) return [say("hazard.not_found", { number })];
-  const verifying = t === "close" || t === "reject";
-  const allowed = verifying ? can(actor, "hazard.verify", h.regionPath).ok : mayRectify(actor, h);
-  if (!allowed) {
     await audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "hazard", entityId: h.number, after: { transition: t, reason: "role-or-scope" } });
     return [say(verifying ? "hazard.refuse.not_verifier" : "hazard.refuse.not_responsible", { number: h.number })];
   }
@@ -133,13 +115,27 @@ export async function transition(tx: Tx, actor: Actor, number: string, t: Transi
     await audit(tx, { at: now, actor: actor.key, action: "hazard.refused", entity: "hazard", entityId: h.number, after: { transition: t, status: h.status, reason: m.reason } });
     return [say(REFUSALS[m.reason], { number: h.number, status: h.status })];
   }
-  if (verifying) {
-    // Separation of duties: whoever submitted the rectification does not verify it.
-    const last = await hz.lastEventOf(tx, h.id, "rectify");
-    if (last?.actorId === actor.personId) return [say("hazard.refuse.self_verify", { number: h.number })];
-  }
-  await hz.changeStatus(tx, h, { to: m.to, kind: t, actorId: actor.personId!, actor: actor.key, ...(o.note ? { note: o.note } : {}), ...(o.photos ? { photos: o.photos } : {}) }, now);
-  return [say("hazard.moved", { number: h.number, from: h.status, to: m.to })];
+  // Separation of duties: whoever submitted the rectification does not verify it.
+  if (verifying && (await hz.lastEventOf(tx, h.id, "rectify"))?.actorId === actor.personId) return [say("hazard.refuse.self_verify", { number: h.number })];
+  return { to: m.to };
+}
+
+/** Refuses before any question is asked; null to go ahead. A rectification is checked as its next possible step. */
+async function precheck(tx: Tx, actor: Actor, number: string, verify: boolean, now: Date): Promise<Say[] | null> {
+  const h = await hz.hazardByNumber(tx, number);
+  if (!h) return [say("hazard.not_found", { number })];
+  const r = await refuse(tx, actor, h, verify ? "close" : h.status === "整改中" ? "rectify" : "start", now);
+  return Array.isArray(r) ? r : null;
+}
+
+/** One lifecycle step, with its checks, history and audit. Returns what to say. */
+export async function transition(tx: Tx, actor: Actor, number: string, t: Transition, now: Date, o: { note?: string; photos?: string[] } = {}): Promise<Say[]> {
+  const h = await hz.hazardByNumber(tx, number);
+  if (!h) return [say("hazard.not_found", { number })];
+  const r = await refuse(tx, actor, h, t, now);
+  if (Array.isArray(r)) return r;
+  await hz.changeStatus(tx, h, { to: r.to, kind: t, actorId: actor.personId!, actor: actor.key, ...(o.note ? { note: o.note } : {}), ...(o.photos ? { photos: o.photos } : {}) }, now);
+  return [say("hazard.moved", { number: h.number, from: h.status, to: r.to })];
 }
 
 async function showHazard(tx: Tx, actor: Actor, number: string, now: Date): Promise<Say[]> {
@@ -199,14 +195,14 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member",
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx.tx, ctx.actor, n, "start", ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
+        return (n && (await precheck(ctx.tx, ctx.actor, n, false, ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
       },
     },
     {
       id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify",
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx.tx, ctx.actor, n, "close", ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
+        return (n && (await precheck(ctx.tx, ctx.actor, n, true, ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
       },
     },
     {
