@@ -17,6 +17,7 @@ import type { InboundMessage } from "../src/core/messages.js";
 import { loadEnv } from "../src/config/env.js";
 import { migrate } from "../src/store/migrate.js";
 import { projectPath } from "../src/paths.js";
+import { importRoster } from "../src/store/org.js";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,8 +25,9 @@ function arg(name: string, def: number): number {
 }
 const PEOPLE = arg("people", 200);
 const CONCURRENCY = arg("concurrency", 50);
-// One person's conversation: help, then the whole reminder dialog, one re-ask included.
-const SCRIPT = ["帮助", "工作提醒", "报送防汛物资清单", "9", "3", "明天下午3点", "确认"];
+// One grid member's conversation: help, the whole reminder dialog (one re-ask included),
+// and a one-message hazard report completed in the dialog.
+const SCRIPT = ["帮助", "工作提醒", "报送防汛物资清单", "9", "3", "明天下午3点", "确认", "隐患 泡里村加油站 灭火器过期 一般 3天", "跳过", "渠阳石化加油站", "确认"];
 
 const quiet = { info() {}, warn() {}, error() {} };
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -34,6 +36,13 @@ async function benchCore(dir: string) {
   const channel = new MemoryChannel("bench");
   const clock = new AdjustableClock();
   const app = await createApp({ env: loadEnv({ DATABASE_URL: `file:${path.join(dir, "core.db")}`, LOG_LEVEL: "silent" }), clock, log: quiet, channels: [channel] });
+  // PEOPLE grid members on the roster, each bound to a bench account.
+  const rows = Array.from({ length: PEOPLE }, (_, i) => ({ row: i + 2, name: `网格员${i}`, mobile: `139${String(10_000_000 + i)}`, regionPath: `示范县/镇${i % 4}/村${i % 20}/网格${i}`, roles: ["网格员" as const] }));
+  await importRoster(app.store.db, rows, { actor: "bench", now: clock.now() });
+  const people = await app.store.db.person.findMany({ select: { id: true, mobile: true } });
+  await app.store.db.$transaction(async (tx) => {
+    for (const p of people) await tx.chatIdentity.create({ data: { channel: "bench", platformUserId: `p${Number(p.mobile.slice(3)) - 10_000_000}`, personId: p.id, boundAt: clock.now(), boundBy: "bench" } });
+  });
   await app.start();
   const sender = app.senders.get("bench")!;
   const latencies: number[] = [];
@@ -66,9 +75,10 @@ async function benchCore(dir: string) {
   const totalMs = performance.now() - t0;
   const sent = channel.sent.length;
   const reminders = await app.store.db.reminder.count();
+  const hazards = await app.store.db.hazard.count();
   await app.stop();
   latencies.sort((a, b) => a - b);
-  return { messages: latencies.length, handledMs, totalMs, sent, reminders, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  return { messages: latencies.length, handledMs, totalMs, sent, reminders, hazards, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
 /** The same writes per message (inbound row, session upsert, outbox row) as raw prepared statements. */
@@ -107,10 +117,10 @@ try {
   line("core: messages handled/s", coreRate.toFixed(0));
   line("core: handling latency p50 / p99", `${core.p50.toFixed(2)} ms / ${core.p99.toFixed(2)} ms`);
   line("outbox: replies delivered", `${core.sent} in ${(core.totalMs / 1000).toFixed(2)} s (${(core.sent / (core.totalMs / 1000)).toFixed(0)}/s incl. drain)`);
-  line("reminders stored", String(core.reminders));
+  line("reminders / hazards stored", `${core.reminders} / ${core.hazards}`);
   line("raw better-sqlite3, same writes/s", rawRate.toFixed(0));
   line("ratio core / raw", `${(coreRate / rawRate).toFixed(3)} (raw is ${(rawRate / coreRate).toFixed(1)}× faster)`);
-  if (core.reminders !== PEOPLE) throw new Error(`expected ${PEOPLE} reminders, got ${core.reminders}`);
+  if (core.reminders !== PEOPLE || core.hazards !== PEOPLE) throw new Error(`expected ${PEOPLE} reminders and hazards, got ${core.reminders} / ${core.hazards}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
