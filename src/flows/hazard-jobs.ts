@@ -11,7 +11,8 @@ import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
 import * as hz from "../store/hazards.js";
-import { accountsOf, groupsAbove, peopleAt, personById } from "../store/org.js";
+import { peopleAt } from "../store/org.js";
+import { toGroup, toPerson } from "./notify.js";
 import { enqueue } from "../store/outbox.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 
@@ -21,21 +22,6 @@ export interface HazardJobDeps {
   render: (s: Say) => string;
   now: () => Date;
   notify: (channels: Set<string>) => void;
-}
-
-/** Where a person is reached: privately on each bound account, else @ in the nearest group of their region. */
-async function toPerson(tx: Tx, personId: number, text: string, key: string): Promise<OutboxItem[]> {
-  const accounts = await accountsOf(tx, personId);
-  if (accounts.length) return accounts.map((a) => ({ channel: a.channel, chatId: a.platformUserId, payload: { text, choices: [] }, dedupeKey: `${key}:${a.channel}:${a.platformUserId}` }));
-  const p = await personById(tx, personId);
-  if (!p) return [];
-  const [g] = await groupsAbove(tx, p.regionPath, ["网格群", "工作群", "值班群", "领导群"]);
-  // The console knows people by mobile, so a console group can still @ them.
-  return g ? [{ channel: g.channel, chatId: g.chatId, payload: { text, choices: [], mention: { id: p.mobile, name: p.name } }, dedupeKey: `${key}:${g.channel}:${g.chatId}` }] : [];
-}
-
-async function toGroup(tx: Tx, g: { channel: string; chatId: string }, text: string, key: string): Promise<OutboxItem[]> {
-  return [{ channel: g.channel, chatId: g.chatId, payload: { text, choices: [] }, dedupeKey: `${key}:${g.channel}:${g.chatId}` }];
 }
 
 /** Leaders at a level of the hazard's region path (1 = township, 0 = county). */
@@ -91,7 +77,7 @@ export function hazardJobs(d: HazardJobDeps): JobDef[] {
         if (rows.length === 0) continue;
         const lines: Say[] = [say("hazard.job.digest", { region: g.region.path, due: rows.filter((r) => r.deadline === today).length, overdue: rows.filter((r) => r.deadline < today).length })];
         for (const r of rows.slice(0, 20)) lines.push(say("hazard.job.digest_item", { number: r.number, place: r.place, state: r.deadline < today ? `逾期${daysOverdue(r.deadline, today)}天` : "今天到期", status: r.status }));
-        await d.db.$transaction(async (tx) => send(tx, await toGroup(tx, g, lines.map(d.render).join("\n"), `hz:digest:${today}`), now, touched));
+        await d.db.$transaction(async (tx) => send(tx, toGroup(g, lines.map(d.render).join("\n"), `hz:digest:${today}`), now, touched));
       }
       if (touched.size) d.notify(touched);
     },
@@ -120,12 +106,10 @@ export function hazardJobs(d: HazardJobDeps): JobDef[] {
           const last = await hz.lastEventOf(d.db, h.id, "progress");
           lines.push(say("hazard.job.weekly_item", { number: h.number, level: h.supervisionLevel!, place: h.place, status: h.status, progress: last?.note ?? "（本周无进展）" }));
         }
-        await d.db.$transaction(async (tx) => send(tx, await toGroup(tx, g, lines.map(d.render).join("\n"), `hz:weekly:${week}`), now, touched));
+        await d.db.$transaction(async (tx) => send(tx, toGroup(g, lines.map(d.render).join("\n"), `hz:weekly:${week}`), now, touched));
       }
       if (touched.size) d.notify(touched);
     },
   };
   return [daily, supervision];
 }
-
-export { personById };

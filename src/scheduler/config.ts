@@ -17,6 +17,16 @@ const Cron = z.string().superRefine((expr, ctx) => {
   if (!v.valid) ctx.addIssue({ code: "custom", message: `“${expr}” 不是有效的 cron 表达式：${v.errors.map((e) => e.message).join("; ")}` });
 });
 
+const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期应写作 YYYY-MM-DD");
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "时间应写作 HH:MM");
+const Win = z.object({ open: HHMM, close: HHMM, nag: HHMM.optional() }).strict()
+  .refine((w) => w.open < w.close && (!w.nag || (w.open < w.nag && w.nag < w.close)), "应满足 open < nag < close");
+const Routine = z.object({
+  days: z.enum(["daily", "workdays", "holidays-and-key-periods"]),
+  open: HHMM, close: HHMM, nag: HHMM.optional(),
+  regions: z.record(z.string().min(1), Win).default({}),
+}).strict().refine((w) => w.open < w.close && (!w.nag || (w.open < w.nag && w.nag < w.close)), "应满足 open < nag < close");
+
 const Limits = z.object({
   perSecond: z.number().positive().optional(),
   perMinute: z.number().positive().optional(),
@@ -35,6 +45,15 @@ export const BotConfigSchema = z.object({
     remindDaysBefore: z.number().int().min(0).max(30),
     escalateAfterDays: z.number().int().min(0).max(90),
   }).strict().default(DEFAULT_HAZARD_RULES),
+  calendar: z.object({
+    holidays: z.record(LocalDate, z.string().min(1)).default({}),
+    workdays: z.record(LocalDate, z.string().min(1)).default({}),
+    keyPeriods: z.array(z.object({ name: z.string().min(1), from: LocalDate, to: LocalDate }).strict().refine((p) => p.from <= p.to, "from 应不晚于 to")).default([]),
+  }).strict().default({ holidays: {}, workdays: {}, keyPeriods: [] }),
+  routines: z.object({ patrol: Routine, zero: Routine }).strict().default({
+    patrol: { days: "daily", open: "08:00", close: "20:00", regions: {} },
+    zero: { days: "holidays-and-key-periods", open: "08:00", close: "12:00", regions: {} },
+  }),
 }).strict();
 
 export type BotConfig = z.infer<typeof BotConfigSchema>;
