@@ -10,6 +10,7 @@ import { can, PERMISSIONS, type Permission } from "./domain/org.js";
 import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
 import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
 import { hazardJobs } from "./flows/hazard-jobs.js";
+import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
@@ -88,12 +89,13 @@ export async function createApp(o: AppOptions): Promise<App> {
   };
 
   const dataDir = path.resolve(o.env.DATA_DIR);
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...remindCommands, ...(o.commands ?? [])];
+  const routineDeps = { routines: config.routines, calendar: config.calendar };
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, ...(o.flows ?? [])],
+    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), ...(o.flows ?? [])],
     commands,
     identity: o.identity ?? rosterIdentity(db),
     policy,
@@ -112,6 +114,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     },
     reminderJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...hazardJobs({ db, rules: config.hazards, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    ...routineJobs({ ...routineDeps, db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

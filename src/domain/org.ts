@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   "hazard.report": ["网格员", "灾害信息员", "局领导", "带班领导", "管理员"],
   "hazard.verify": ["局领导", "带班领导", "管理员"],
   "hazard.list": ["局领导", "带班领导"],
+  "routine.patrol": ["网格员"],
+  "routine.zero": ["值班员", "带班领导"],
 } as const satisfies Record<string, "anyone" | "any-member" | readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

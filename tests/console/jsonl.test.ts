@@ -31,7 +31,8 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
       { chat: "dm", group: false, from: "13800000003", text: "😀" },
     ]);
     expect(raw.split("\n").filter(Boolean).every((l) => l.startsWith("{"))).toBe(true);
-    expect(out).toEqual([
+    // The demo groups also get the day's routine reminders; this test follows its own chats.
+    expect(out.filter((o) => o.chat === "渠阳镇工作群" || o.chat === "dm")).toEqual([
       { chat: "渠阳镇工作群", to: "13800000001", text: "请输入要提醒的事项（例如：下午3点参加防汛调度会）：", choices: [] },
       { chat: "渠阳镇工作群", to: "13800000001", text: "请选择事项类别：", choices: ["会议", "检查", "报送", "值守", "其他"] },
       { chat: "渠阳镇工作群", to: "13800000001", text: expect.stringContaining("哪天提醒"), choices: [] },

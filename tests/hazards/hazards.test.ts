@@ -198,7 +198,7 @@ describe("deadlines, escalation and supervision (fake clock)", () => {
     });
     const n = await report("一般", "明天");
     const out = await b.advance(24 * 3600_000); // 11-26 09:00: due today
-    const digest = out.find((m) => m.chatId === "泡里村网格群")!;
+    const digest = out.find((m) => m.chatId === "泡里村网格群" && m.text.startsWith("【隐患日报】"))!;
     expect(digest.text).toBe(`【隐患日报】示范县/渠阳镇/泡里村：今天到期1处，逾期0处：\n· ${n}｜泡里村加油站｜今天到期｜待整改`);
   });
 

@@ -1,0 +1,231 @@
+/**
+ * Daily routines in chat: the patrol report (巡查/日报) and the 零报告 on holidays and
+ * in key periods, each run like a stand-up — window opens with a reminder, at 80 %
+ * the non-reporters are named, at the close a summary goes out and misses are
+ * recorded — and the December check that next year's calendar is known.
+ */
+import type { CommandDef, StartFlow } from "../core/commands.js";
+import type { FlowDef } from "../core/flow-types.js";
+import type { OutboxItem } from "../core/ports.js";
+import { dayInfo, nextYearMissing, type CalendarConfig } from "../domain/calendar.js";
+import { isActive, parseQuickPatrol, phaseTimes, PHASES, ROUTINE_GROUPS, ROUTINE_ROLES, windowKeyFor, windowOf, type Phase, type RoutineConfig, type RoutineId } from "../domain/routines.js";
+import { say, type Say } from "../prompts/catalog.js";
+import type { JobDef } from "../scheduler/scheduler.js";
+import type { Db, Tx } from "../store/db.js";
+import { peopleAt, type PersonProfile } from "../store/org.js";
+import { enqueue } from "../store/outbox.js";
+import * as rt from "../store/routines.js";
+import { addDays, formatLocal, toLocalDate } from "../time/shanghai.js";
+import { confirm, number, photos, text } from "./inputs.js";
+import { toGroup, toPerson } from "./notify.js";
+
+export interface RoutineDeps {
+  routines: Record<RoutineId, RoutineConfig>;
+  calendar: CalendarConfig;
+}
+
+type PatrolData = { patrolled: boolean; visited: number; names?: string; hazards: number; notes?: string; photos?: string[] };
+
+async function record(tx: Tx, d: RoutineDeps, routine: RoutineId, person: { personId?: number; regionPath?: string; key: string }, data: unknown, now: Date): Promise<{ late: boolean; date: string }> {
+  const date = toLocalDate(now);
+  const w = windowOf(windowKeyFor(person.regionPath!, d.routines[routine]), d.routines[routine]);
+  const late = now >= phaseTimes(w, date).close;
+  await rt.saveReport(tx, { routine, date, personId: person.personId!, regionPath: person.regionPath!, data, late, actor: person.key }, now);
+  return { late, date };
+}
+
+export function patrolFlow(d: RoutineDeps): FlowDef<Tx> {
+  return {
+    id: "patrol",
+    title: "patrol.title",
+    steps: [
+      { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm(), next: (a) => (a.patrolled ? "visited" : "notes") },
+      { id: "visited", prompt: "patrol.ask.visited", label: "patrol.label.visited", input: number({ min: 0, max: 500 }) },
+      { id: "names", prompt: "patrol.ask.names", label: "patrol.label.names", input: text({ min: 2, max: 300 }), optional: true },
+      { id: "hazards", prompt: "patrol.ask.hazards", label: "patrol.label.hazards", input: number({ min: 0, max: 100 }) },
+      { id: "notes", prompt: "patrol.ask.notes", label: "patrol.label.notes", input: text({ min: 2, max: 500 }), optional: true },
+      { id: "photos", prompt: "patrol.ask.photos", label: "patrol.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
+    ],
+    async complete({ tx, now, person }, a) {
+      const data: PatrolData = {
+        patrolled: a.patrolled as boolean, visited: (a.visited as number | undefined) ?? 0, hazards: (a.hazards as number | undefined) ?? 0,
+        ...(a.names ? { names: a.names as string } : {}), ...(a.notes ? { notes: a.notes as string } : {}), ...(a.photos ? { photos: a.photos as string[] } : {}),
+      };
+      return { ok: true, replies: await patrolRecorded(tx, d, person, data, now) };
+    },
+  };
+}
+
+async function patrolRecorded(tx: Tx, d: RoutineDeps, person: { personId?: number; regionPath?: string; key: string }, data: PatrolData, now: Date): Promise<Say[]> {
+  const r = await record(tx, d, "patrol", person, data, now);
+  const out: Say[] = [data.patrolled ? say("patrol.done", { visited: data.visited, hazards: data.hazards }) : say("patrol.done_not_patrolled")];
+  if (r.late) out.push(say("routine.late"));
+  if (data.hazards > 0) out.push(say("patrol.report_hazards", { count: data.hazards }));
+  return out;
+}
+
+export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
+  return {
+    id: "zero",
+    title: "zero.title",
+    steps: [
+      { id: "nothing", prompt: "zero.ask.nothing", label: "zero.label.nothing", input: confirm(), next: (a) => (a.nothing ? null : "details") },
+      { id: "details", prompt: "zero.ask.details", label: "zero.label.details", input: text({ min: 4, max: 1000 }) },
+    ],
+    async complete({ tx, now, person }, a) {
+      const r = await record(tx, d, "zero", person, { nothing: a.nothing, ...(a.details ? { details: a.details } : {}) }, now);
+      return { ok: true, replies: [say(a.nothing ? "zero.done" : "zero.done_with_details"), ...(r.late ? [say("routine.late")] : [])] };
+    },
+  };
+}
+
+export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
+  return [
+    {
+      id: "patrol", keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol",
+      run: async (ctx): Promise<Say[] | StartFlow> => {
+        const q = parseQuickPatrol(ctx.args);
+        if (q) return patrolRecorded(ctx.tx, d, ctx.actor, q, ctx.now);
+        return ctx.args ? { startFlow: "patrol", answers: {}, intro: [say("patrol.quick_unclear")] } : { startFlow: "patrol", answers: {} };
+      },
+    },
+    {
+      id: "zero", keywords: ["零报告"], slash: ["zero"], describe: "zero.describe", permission: "routine.zero",
+      run: async (ctx): Promise<Say[] | StartFlow> => {
+        const info = dayInfo(toLocalDate(ctx.now), d.calendar);
+        if (ctx.args === "" || !/^(无|无情况|正常|平安)$/.test(ctx.args)) return { startFlow: "zero", answers: {}, intro: info.holiday || info.keyPeriod ? [] : [say("zero.not_required_today")] };
+        await record(ctx.tx, d, "zero", ctx.actor, { nothing: true }, ctx.now);
+        return [say("zero.done")];
+      },
+    },
+  ];
+}
+
+/** Expected reporters of a routine: active people holding its role. */
+async function expected(db: Db | Tx, routine: RoutineId): Promise<PersonProfile[]> {
+  const rows = await db.person.findMany({ where: { active: true, roles: { some: { role: ROUTINE_ROLES[routine] } } }, include: { region: { select: { path: true } }, roles: { select: { role: true } } }, orderBy: { id: "asc" } });
+  return rows.map((p) => ({ id: p.id, name: p.name, mobile: p.mobile, active: p.active, regionPath: p.region.path, roles: p.roles.map((r) => r.role) }));
+}
+
+const within = (path: string, scope: string) => path === scope || path.startsWith(`${scope}/`);
+
+export interface RoutineJobDeps extends RoutineDeps {
+  db: Db;
+  render: (s: Say) => string;
+  now: () => Date;
+  notify: (channels: Set<string>) => void;
+}
+
+export function routineJobs(d: RoutineJobDeps): JobDef[] {
+  const ids: RoutineId[] = ["patrol", "zero"];
+  const windowsOf = (id: RoutineId) => ["*", ...Object.keys(d.routines[id].regions)];
+
+  /** Every (routine, date, window, phase) due by `now` and not yet done, in time order. */
+  async function pending(now: Date) {
+    const today = toLocalDate(now);
+    const out: { id: RoutineId; date: string; window: string; phase: Phase; at: Date }[] = [];
+    for (const id of ids) {
+      const dates = [addDays(today, -1), today, addDays(today, 1)].filter((date) => isActive(d.routines[id], date, d.calendar));
+      const phases = await rt.phasesDone(d.db, id, dates);
+      const done = new Set(phases.map((p) => `${p.date}|${p.window}|${p.phase}`));
+      // Yesterday's leftovers (the bot was down over its close) only if the bot ran that day.
+      const ranYesterday = new Set(phases.filter((p) => p.date === addDays(today, -1)).map((p) => p.window));
+      for (const date of dates) for (const w of windowsOf(id)) {
+        if (date < today && !ranYesterday.has(w)) continue;
+        const times = phaseTimes(windowOf(w, d.routines[id]), date);
+        for (const phase of PHASES) if (!done.has(`${date}|${w}|${phase}`)) out.push({ id, date, window: w, phase, at: times[phase] });
+      }
+    }
+    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  async function runPhase(id: RoutineId, date: string, window: string, phase: Phase, now: Date, touched: Set<string>) {
+    const cfg = d.routines[id];
+    const people = (await expected(d.db, id)).filter((p) => windowKeyFor(p.regionPath, cfg) === window);
+    const reports = new Map((await rt.reportsOn(d.db, id, date)).filter((r) => r.status === "reported").map((r) => [r.personId, r]));
+    const missing = people.filter((p) => !reports.has(p.id));
+    const times = phaseTimes(windowOf(window, cfg), date);
+    const groups = (await d.db.groupChat.findMany({ where: { purpose: ROUTINE_GROUPS[id] }, include: { region: { select: { path: true } } } }))
+      .filter((g) => people.some((p) => within(p.regionPath, g.region.path)));
+    const items: OutboxItem[] = [];
+    const key = `rt:${id}:${date}:${window}:${phase}`;
+    await d.db.$transaction(async (tx) => {
+      if (!(await rt.claimPhase(tx, id, date, window, phase, now))) return;
+      for (const g of groups) {
+        const inGroup = people.filter((p) => within(p.regionPath, g.region.path));
+        const absent = missing.filter((p) => within(p.regionPath, g.region.path));
+        let lines: Say[] = [];
+        if (phase === "open") lines = [say(`${id}.job.open`, { close: formatLocal(times.close).slice(11) })];
+        else if (phase === "nag" && absent.length) lines = [say(`${id}.job.nag`, { count: absent.length, names: absent.map((p) => p.name).join("、"), close: formatLocal(times.close).slice(11) })];
+        else if (phase === "close") {
+          const present = inGroup.filter((p) => reports.has(p.id));
+          lines = [say(`${id}.job.summary`, { date, reported: present.length, expected: inGroup.length, names: present.map((p) => p.name).join("、") || "无", missing: absent.map((p) => p.name).join("、") || "无" })];
+        }
+        if (lines.length) items.push(...toGroup(g, lines.map(d.render).join("\n"), key));
+      }
+      if (phase === "nag") for (const p of missing) items.push(...(await toPerson(tx, p.id, d.render(say("routine.nag_private", { what: d.render(say(`${id}.title`)), close: formatLocal(times.close).slice(11) })), `${key}:${p.id}`)));
+      if (phase === "close") {
+        await rt.recordMisses(tx, id, date, missing);
+        if (id === "patrol") items.push(...(await townshipTables(tx, date, people, reports, key)));
+      }
+      if (items.length) {
+        await enqueue(tx, items, now);
+        for (const i of items) touched.add(i.channel);
+      }
+    });
+  }
+
+  /** Each township leader gets a per-village table of who reported. */
+  async function townshipTables(tx: Tx, date: string, people: PersonProfile[], reports: Map<number, unknown>, key: string): Promise<OutboxItem[]> {
+    const out: OutboxItem[] = [];
+    const townships = [...new Set(people.map((p) => p.regionPath.split("/").slice(0, 2).join("/")))].filter((t) => t.includes("/"));
+    for (const t of townships) {
+      const mine = people.filter((p) => within(p.regionPath, t));
+      const villages = [...new Set(mine.map((p) => p.regionPath.split("/").slice(0, 3).join("/")))].sort();
+      const lines: Say[] = [say("patrol.job.table_header", { township: t, date, reported: mine.filter((p) => reports.has(p.id)).length, expected: mine.length })];
+      for (const v of villages) {
+        const inV = mine.filter((p) => within(p.regionPath, v));
+        const absent = inV.filter((p) => !reports.has(p.id));
+        lines.push(say("patrol.job.table_row", { village: v.split("/").pop()!, reported: inV.length - absent.length, expected: inV.length, missing: absent.map((p) => p.name).join("、") || "—" }));
+      }
+      const text = lines.map(d.render).join("\n");
+      for (const l of await peopleAt(tx, t, ["局领导", "带班领导"])) out.push(...(await toPerson(tx, l.id, text, `${key}:table:${l.id}`)));
+    }
+    return out;
+  }
+
+  const tick: JobDef = {
+    name: "routines",
+    catchUpWithinMs: 12 * 3600_000,
+    nextWorkAt: async () => (await pending(d.now()))[0]?.at ?? null,
+    async run() {
+      const now = d.now();
+      const touched = new Set<string>();
+      for (const p of await pending(now)) {
+        if (p.at > now) break;
+        // A phase whose next one already passed (the bot was down) is skipped, except the close.
+        await runPhase(p.id, p.date, p.window, p.phase, now, touched);
+      }
+      if (touched.size) d.notify(touched);
+    },
+  };
+
+  const calendarCheck: JobDef = {
+    name: "calendar-check",
+    async run() {
+      const now = d.now();
+      const year = nextYearMissing(toLocalDate(now), d.calendar);
+      if (year === null) return;
+      await d.db.$transaction(async (tx) => {
+        const admins = await tx.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true } });
+        const items: OutboxItem[] = [];
+        for (const a of admins) items.push(...(await toPerson(tx, a.id, d.render(say("calendar.missing_next_year", { year })), `cal:${toLocalDate(now)}:${a.id}`)));
+        if (items.length) {
+          await enqueue(tx, items, now);
+          d.notify(new Set(items.map((i) => i.channel)));
+        }
+      });
+    },
+  };
+  return [tick, calendarCheck];
+}
