@@ -91,6 +91,27 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     expect(row.getCell(18).text).toContain("已整改→已销号（刘志强）");
   });
 
+  it("shows a full patrol day: reminder, reports, nag, summary", () => {
+    const grp = { chat: "泡里村网格群", group: true };
+    const { out } = pipe([
+      { at: "2026-11-25T07:59:00+08:00" },
+      { at: "2026-11-25T08:01:00+08:00" },
+      { ...grp, from: "13800000007", text: "巡查 检查4家 发现隐患1处", at: "2026-11-25T10:00:00+08:00" },
+      { at: "2026-11-25T17:40:00+08:00" },
+      { ...grp, from: "13800000008", text: "巡查 正常", at: "2026-11-25T18:00:00+08:00" },
+      { at: "2026-11-25T20:01:00+08:00" },
+    ]);
+    const inGroup = out.filter((o) => o.chat === "泡里村网格群").map((o) => `${o.to ?? "*"}|${o.text}`);
+    expect(inGroup).toEqual([
+      "*|【巡查日报】今日巡查日报开始报送，请各网格员在 20:00 前发送「巡查」报送（如：巡查 正常）。",
+      "13800000007|今日巡查日报已报送：检查4家，发现隐患1处。\n发现的1处隐患请逐条发送「上报隐患」登记，便于跟踪整改。",
+      "*|【巡查日报】还有1人未报送：黄丽。请在 20:00 前报送。",
+      "13800000008|「巡查日报」还没有报送，请在 20:00 前报送。",
+      "13800000008|今日巡查日报已报送：检查0家，发现隐患0处。",
+      "*|【巡查日报】2026-11-25 应报2人，已报2人。\n已报：杨波、黄丽\n未报：无",
+    ]);
+  });
+
   it("skips invalid lines with a note on stderr and exits 0", () => {
     const r = spawnSync("sh", ["-c", "printf '%s\\n' 'not json' '{\"chat\":1}' '{\"chat\":\"c\",\"group\":false,\"from\":\"u\",\"text\":\"帮助\"}' | npm start -- --jsonl"], {
       cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn" },
