@@ -11,6 +11,7 @@ import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
 import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
 import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
+import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
@@ -90,12 +91,12 @@ export async function createApp(o: AppOptions): Promise<App> {
 
   const dataDir = path.resolve(o.env.DATA_DIR);
   const routineDeps = { routines: config.routines, calendar: config.calendar };
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...remindCommands, ...(o.commands ?? [])];
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), ...(o.flows ?? [])],
+    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, ...(o.flows ?? [])],
     commands,
     identity: o.identity ?? rosterIdentity(db),
     policy,
@@ -115,6 +116,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     reminderJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...hazardJobs({ db, rules: config.hazards, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...routineJobs({ ...routineDeps, db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    ...dutyJobs({ db, rules: config.duty, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

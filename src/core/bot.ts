@@ -247,7 +247,7 @@ export class Core<Tx> {
 
     // A command typed on its own inside a dialog: slash commands and exact keywords only,
     // so an answer that merely starts with a keyword is still an answer.
-    const command = route.kind === "command" && (route.match.viaSlash || route.match.exact) && !state.abandonFor ? route.match.command : null;
+    const command = route.kind === "command" && (route.match.viaSlash || route.match.exact) && !state.abandonFor && !(route.match.command.outsideDialogs && !route.match.viaSlash) ? route.match.command : null;
     if (command && command.id === "help") {
       r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.help.in_flow", { flow: this.t(sayKey(flow.title)) })])] };
       reply({ text: this.helpText(actor).map(this.t).join("\n"), choices: [] });
@@ -290,7 +290,13 @@ export class Core<Tx> {
     reply: (...xs: (Reply | Say)[]) => void, state?: FlowState,
   ): Promise<engine.EngineResult | null> {
     const { store } = this.o;
-    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor }, r.answers!);
+    const send = async (items: OutboxItem[]) => {
+      if (items.length === 0) return;
+      await store.enqueue(tx, items, now);
+      // Senders claim in a transaction of their own, which waits for this one to commit.
+      this.o.onEnqueued?.(new Set(items.map((i) => i.channel)));
+    };
+    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send }, r.answers!);
     if (res.ok) {
       await store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
       await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });

@@ -30,6 +30,8 @@ export interface CommandDef<Tx = unknown> {
   run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
   /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
   permission: string;
+  /** A word that is also an answer (`确认`): a command only when no dialog is open. */
+  outsideDialogs?: boolean;
 }
 
 /** A reply that carries a file (an .xlsx ledger) or an image (a chart). */

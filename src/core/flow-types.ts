@@ -4,7 +4,7 @@
  * store, and its whole state is plain JSON kept in the session row.
  */
 import type { Attachment } from "./messages.js";
-import type { Actor } from "./ports.js";
+import type { Actor, OutboxItem } from "./ports.js";
 import type { PromptKey, Say } from "../prompts/catalog.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -61,6 +61,10 @@ export interface CompleteContext<Tx> {
   actor: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
   /** Who, as the roster knows them. */
   person: Actor;
+  /** Renders a prompt (for messages to other people). */
+  t: (s: Say) => string;
+  /** Sends messages to other chats in the same transaction (e.g. tell the leader on duty). */
+  send: (items: OutboxItem[]) => Promise<void>;
 }
 
 export type CompleteResult =
@@ -74,7 +78,7 @@ export interface FlowDef<Tx = unknown> {
   steps: StepDef[];
   complete: (ctx: CompleteContext<Tx>, answers: Answers) => Promise<CompleteResult>;
   /** Refuses to start with this message (e.g. "already bound"); null to go ahead. */
-  beforeStart?: (ctx: Omit<CompleteContext<Tx>, "tx"> & { tx: Tx }) => Promise<Say | null>;
+  beforeStart?: (ctx: Pick<CompleteContext<Tx>, "tx" | "now" | "actor" | "person">) => Promise<Say | null>;
   /** Ask for confirmation on a summary before completing (default true). */
   summary?: boolean;
 }

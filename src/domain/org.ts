@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   "hazard.list": ["局领导", "带班领导"],
   "routine.patrol": ["网格员"],
   "routine.zero": ["值班员", "带班领导"],
+  "duty.officer": ["值班员"],
+  "duty.leader": ["带班领导", "局领导"],
 } as const satisfies Record<string, "anyone" | "any-member" | readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

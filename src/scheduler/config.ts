@@ -7,6 +7,7 @@ import fs from "node:fs";
 import cron from "node-cron";
 import { z } from "zod";
 import { DEFAULT_HAZARD_RULES } from "../domain/hazards.js";
+import { DEFAULT_DUTY_RULES } from "../domain/duty.js";
 
 const Cron = z.string().superRefine((expr, ctx) => {
   if (expr.trim().split(/\s+/).length !== 5) {
@@ -45,6 +46,13 @@ export const BotConfigSchema = z.object({
     remindDaysBefore: z.number().int().min(0).max(30),
     escalateAfterDays: z.number().int().min(0).max(90),
   }).strict().default(DEFAULT_HAZARD_RULES),
+  duty: z.object({
+    remindBeforeMinutes: z.number().int().min(0).max(720),
+    signInGraceMinutes: z.number().int().min(0).max(240),
+    escalateAfterMinutes: z.number().int().min(0).max(720),
+    noonRemind: HHMM,
+    noonDeadline: HHMM,
+  }).strict().refine((d) => d.escalateAfterMinutes >= d.signInGraceMinutes && d.noonRemind < d.noonDeadline, "应满足 escalateAfterMinutes ≥ signInGraceMinutes，noonRemind 早于 noonDeadline").default(DEFAULT_DUTY_RULES),
   calendar: z.object({
     holidays: z.record(LocalDate, z.string().min(1)).default({}),
     workdays: z.record(LocalDate, z.string().min(1)).default({}),

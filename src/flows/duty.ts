@@ -1,0 +1,203 @@
+/**
+ * 值班值守 in chat: the 排班表 (import, edit), sign-in (签到) with reminders and
+ * escalation to the leader on duty, handover (交班) carrying open items to the next
+ * shift, and the noon duty report (值班报告) confirmed by the leader (确认).
+ */
+import fs from "node:fs";
+import type { CommandDef } from "../core/commands.js";
+import type { FlowDef } from "../core/flow-types.js";
+import type { OutboxItem } from "../core/ports.js";
+import { parseHandover, validateDutyRoster, type DutyRules } from "../domain/duty.js";
+import { RosterFileError } from "../domain/roster.js";
+import { say, type Say } from "../prompts/catalog.js";
+import { formatOf, readRosterRows } from "../roster/read.js";
+import type { JobDef } from "../scheduler/scheduler.js";
+import type { Db, Tx } from "../store/db.js";
+import * as duty from "../store/duty.js";
+import { personById } from "../store/org.js";
+import { enqueue } from "../store/outbox.js";
+import { formatLocal, fromLocal, toLocalDate } from "../time/shanghai.js";
+import { choice, file, text } from "./inputs.js";
+import { toPerson } from "./notify.js";
+
+const HOUR = 3600_000;
+const hhmm = (t: Date) => formatLocal(t).slice(11);
+
+async function importRows(tx: Tx, rows: string[][], actor: { key: string; regionPath?: string }, now: Date): Promise<Say[]> {
+  let v;
+  try {
+    v = validateDutyRoster(rows, now);
+  } catch (e) {
+    if (e instanceof RosterFileError) return [say("duty.import.file_error", { reason: e.message })];
+    throw e;
+  }
+  const r = await duty.importDuty(tx, v.rows, { actor: actor.key, now, ...(actor.regionPath ? { scopePath: actor.regionPath } : {}) });
+  const errors = [...v.errors, ...r.errors].sort((a, b) => a.row - b.row);
+  return [say("duty.import.report", { created: r.created, updated: r.updated, errors: errors.length }), ...errors.slice(0, 20).map((e) => say("roster.error_line", { row: e.row, reason: e.reason }))];
+}
+
+export const dutyImportFlow: FlowDef<Tx> = {
+  id: "duty-import",
+  title: "duty.import.title",
+  summary: false,
+  steps: [{ id: "file", prompt: "duty.import.ask", label: "roster.label.file", input: file(["csv", "xlsx"]) }],
+  async complete({ tx, now, person }, a) {
+    const f = a.file as { path: string; name: string };
+    let rows: string[][];
+    try {
+      rows = await readRosterRows(fs.readFileSync(f.path), formatOf(f.name)!);
+    } catch (e) {
+      return { ok: true, replies: [say("duty.import.file_error", { reason: (e as Error).message })] };
+    }
+    return { ok: true, replies: await importRows(tx, rows, person, now) };
+  },
+};
+
+export const noonReportFlow: FlowDef<Tx> = {
+  id: "noon-report",
+  title: "duty.noon.title",
+  steps: [
+    { id: "status", prompt: "duty.noon.ask.status", label: "duty.noon.label.status", input: choice(["正常", "有情况"]), next: (a) => (a.status === "有情况" ? "details" : "handled") },
+    { id: "details", prompt: "duty.noon.ask.details", label: "duty.noon.label.details", input: text({ min: 4, max: 1000 }) },
+    { id: "handled", prompt: "duty.noon.ask.handled", label: "duty.noon.label.handled", input: text({ min: 2, max: 1000 }), optional: true },
+    { id: "reportedUp", prompt: "duty.noon.ask.reported_up", label: "duty.noon.label.reported_up", input: text({ min: 2, max: 1000 }), optional: true },
+  ],
+  async complete({ tx, now, person, t, send }, a) {
+    const s = await duty.shiftOf(tx, person.personId!, now, 0);
+    if (!s) return { ok: true, replies: [say("duty.not_on_duty")] };
+    const data = { status: a.status as string, details: (a.details as string) ?? null, handled: (a.handled as string) ?? null, reportedUp: (a.reportedUp as string) ?? null };
+    await tx.noonReport.upsert({
+      where: { shiftId: s.id },
+      create: { shiftId: s.id, date: toLocalDate(now), regionPath: s.regionPath, reporterId: person.personId!, ...data, at: now },
+      update: { ...data, reporterId: person.personId!, at: now, confirmedBy: null, confirmedAt: null },
+    });
+    const leader = await personById(tx, s.leaderId);
+    const note = t(say("duty.noon.to_leader", { region: s.regionPath, reporter: person.name, status: data.status, details: data.details ?? "无" }));
+    await send(await toPerson(tx, s.leaderId, note, `noon:${s.id}:${now.getTime()}`));
+    return { ok: true, replies: [say("duty.noon.done", { leader: leader?.name ?? "" })] };
+  },
+};
+
+export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
+  return [
+    {
+      id: "signin", keywords: ["签到"], slash: ["signin"], describe: "duty.signin.describe", permission: "duty.officer",
+      run: async (ctx) => {
+        const s = await duty.shiftOf(ctx.tx, ctx.actor.personId!, ctx.now, HOUR);
+        if (!s) return [say("duty.not_on_duty")];
+        if (await duty.eventOf(ctx.tx, s.id, "signin")) return [say("duty.signin.already", { start: formatLocal(s.startAt) })];
+        const late = ctx.now.getTime() > s.startAt.getTime() + rules.signInGraceMinutes * 60_000;
+        await duty.addDutyEvent(ctx.tx, { shiftId: s.id, personId: ctx.actor.personId!, kind: "signin", at: ctx.now, late });
+        const leader = await personById(ctx.tx, s.leaderId);
+        const out: Say[] = [say(late ? "duty.signin.late" : "duty.signin.done", { start: formatLocal(s.startAt), end: formatLocal(s.endAt), leader: leader?.name ?? "" })];
+        const prev = await duty.previousShift(ctx.tx, s);
+        const handover = prev ? await duty.eventOf(ctx.tx, prev.id, "handover") : null;
+        if (handover) {
+          const items = JSON.parse(handover.openItems) as string[];
+          out.push(say("duty.signin.handover", { note: handover.note ?? "正常", count: items.length }));
+          for (const i of items) out.push(say("duty.open_item", { item: i }));
+        }
+        return out;
+      },
+    },
+    {
+      id: "handover", keywords: ["交班"], slash: ["handover"], describe: "duty.handover.describe", permission: "duty.officer",
+      run: async (ctx) => {
+        const s = await duty.shiftOf(ctx.tx, ctx.actor.personId!, ctx.now, 0);
+        if (!s) return [say("duty.not_on_duty")];
+        const h = parseHandover(ctx.args);
+        await duty.addDutyEvent(ctx.tx, { shiftId: s.id, personId: ctx.actor.personId!, kind: "handover", at: ctx.now, note: h.note, openItems: h.openItems });
+        return [say("duty.handover.done", { count: h.openItems.length })];
+      },
+    },
+    { id: "noon-report", keywords: ["值班报告"], slash: ["noon"], describe: "duty.noon.describe", permission: "duty.officer", flow: "noon-report" },
+    {
+      id: "confirm-report", keywords: ["确认"], slash: ["confirm"], describe: "duty.confirm.describe", permission: "duty.leader", outsideDialogs: true,
+      run: async (ctx) => {
+        const shifts = await duty.shiftsLedBy(ctx.tx, ctx.actor.personId!, ctx.now);
+        const out: Say[] = [];
+        for (const s of shifts) {
+          const r = await duty.noonReportOf(ctx.tx, s.id);
+          if (!r || r.confirmedAt) continue;
+          await ctx.tx.noonReport.update({ where: { id: r.id }, data: { confirmedBy: ctx.actor.personId!, confirmedAt: ctx.now } });
+          out.push(say("duty.confirm.done", { region: s.regionPath, status: r.status }));
+        }
+        return out.length ? out : [say("duty.confirm.nothing")];
+      },
+    },
+    {
+      id: "duty-edit", keywords: ["排班"], slash: ["schedule"], describe: "duty.edit.describe", permission: "org.admin",
+      run: async (ctx) => {
+        const parts = ctx.args.split(/\s+/).filter(Boolean);
+        if (parts.length < 4) return [say("org.usage", { usage: "排班 2026-11-26 08:30-次日08:30 王秀英 李卫东" })];
+        return importRows(ctx.tx, [["日期", "班次", "值班员", "带班领导"], [parts[0]!, parts[1]!, parts.slice(2, -1).join("、"), parts.at(-1)!]], ctx.actor, ctx.now);
+      },
+    },
+    { id: "duty-import", keywords: ["导入排班表"], slash: ["import_duty"], describe: "duty.import.describe", permission: "org.admin", flow: "duty-import" },
+  ];
+}
+
+export interface DutyJobDeps {
+  db: Db;
+  rules: DutyRules;
+  render: (s: Say) => string;
+  now: () => Date;
+  notify: (channels: Set<string>) => void;
+}
+
+/** Before a shift: remind; no sign-in after the grace: remind again; later: tell the leader. Noon: remind, then tell the leader. */
+export function dutyJobs(d: DutyJobDeps): JobDef[] {
+  const min = 60_000;
+  const steps = (s: { startAt: Date; date: string }) => {
+    const [y, mo, dd] = toLocalDate(s.startAt).split("-").map(Number) as [number, number, number];
+    const at = (hm: string) => fromLocal(y, mo, dd, Number(hm.slice(0, 2)), Number(hm.slice(3)));
+    return [
+      { kind: "remind", at: new Date(s.startAt.getTime() - d.rules.remindBeforeMinutes * min) },
+      { kind: "late", at: new Date(s.startAt.getTime() + d.rules.signInGraceMinutes * min) },
+      { kind: "escalate", at: new Date(s.startAt.getTime() + d.rules.escalateAfterMinutes * min) },
+      { kind: "noon-remind", at: at(d.rules.noonRemind) },
+      { kind: "noon-escalate", at: at(d.rules.noonDeadline) },
+    ].filter((x) => !x.kind.startsWith("noon") || x.at > s.startAt);
+  };
+
+  async function due(now: Date) {
+    const shifts = await duty.shiftsAround(d.db, now, 2 * HOUR, 0);
+    const out: { s: (typeof shifts)[number]; kind: string; at: Date }[] = [];
+    for (const s of shifts) for (const st of steps(s)) if (!s.events.some((e) => e.kind === st.kind)) out.push({ s, ...st });
+    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  const job: JobDef = {
+    name: "duty",
+    catchUpWithinMs: 6 * HOUR,
+    nextWorkAt: async () => (await due(d.now()))[0]?.at ?? null,
+    async run() {
+      const now = d.now();
+      const touched = new Set<string>();
+      for (const x of await due(now)) {
+        if (x.at > now) break;
+        const { s } = x;
+        await d.db.$transaction(async (tx) => {
+          const signedIn = s.events.some((e) => e.kind === "signin") || (await duty.eventOf(tx, s.id, "signin"));
+          const noon = await duty.noonReportOf(tx, s.id);
+          const officers = duty.idsOf(s.officerIds);
+          const names = (await Promise.all(officers.map((id) => personById(tx, id)))).map((p) => p?.name ?? "").join("、");
+          let items: OutboxItem[] = [];
+          const key = `duty:${s.id}:${x.kind}`;
+          if (x.kind === "remind" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.remind", { start: hhmm(s.startAt), region: s.regionPath })), `${key}:${id}`)));
+          if (x.kind === "late" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.late", { start: hhmm(s.startAt) })), `${key}:${id}`)));
+          if (x.kind === "escalate" && !signedIn) items = await toPerson(tx, s.leaderId, d.render(say("duty.job.escalate", { region: s.regionPath, start: hhmm(s.startAt), names })), key);
+          if (x.kind === "noon-remind" && !noon) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.noon_remind", { deadline: d.rules.noonDeadline })), `${key}:${id}`)));
+          if (x.kind === "noon-escalate" && !noon) items = await toPerson(tx, s.leaderId, d.render(say("duty.job.noon_escalate", { region: s.regionPath, names, deadline: d.rules.noonDeadline })), key);
+          await duty.addDutyEvent(tx, { shiftId: s.id, kind: x.kind, at: now, note: items.length ? "sent" : "not needed" });
+          if (items.length) {
+            await enqueue(tx, items, now);
+            for (const i of items) touched.add(i.channel);
+          }
+        });
+      }
+      if (touched.size) d.notify(touched);
+    },
+  };
+  return [job];
+}

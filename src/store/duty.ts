@@ -1,0 +1,76 @@
+/** Duty shifts, their events and the noon report. */
+import type { DutyRow } from "../domain/duty.js";
+import { audit } from "./audit.js";
+import type { Db, Tx } from "./db.js";
+
+/** Officer ids are kept comma-bounded (",3,6,") so "is X on this shift" is one LIKE. */
+export const idList = (ids: number[]) => `,${ids.join(",")},`;
+export const idsOf = (s: string) => s.split(",").filter(Boolean).map(Number);
+
+async function findPerson(tx: Tx, token: string, roles?: string[]) {
+  const where = /^1\d{10}$/.test(token) ? { mobile: token } : { name: token };
+  const people = await tx.person.findMany({ where: { ...where, active: true }, include: { region: true, roles: true } });
+  const fit = roles ? people.filter((p) => p.roles.some((r) => roles.includes(r.role))) : people;
+  return fit.length === 1 ? { ok: true as const, p: fit[0]! } : { ok: false as const, reason: fit.length ? `“${token}”重名，请改写手机号` : roles ? `“${token}”不在花名册或不是带班领导/局领导` : `“${token}”不在花名册` };
+}
+
+/** Writes validated 排班表 rows: people matched by name (or mobile); a row whose people do not match is reported. */
+export async function importDuty(tx: Tx, rows: DutyRow[], o: { actor: string; now: Date; scopePath?: string }) {
+  const report = { created: 0, updated: 0, errors: [] as { row: number; reason: string }[] };
+  for (const r of rows) {
+    const officers = await Promise.all(r.officers.map((t) => findPerson(tx, t)));
+    const leader = await findPerson(tx, r.leader, ["带班领导", "局领导"]);
+    const bad = [...officers, leader].find((x) => !x.ok);
+    if (bad && !bad.ok) { report.errors.push({ row: r.row, reason: bad.reason }); continue; }
+    const ids = officers.map((x) => (x.ok ? x.p.id : 0));
+    const regionPath = officers[0]!.ok ? officers[0]!.p.region.path : "";
+    if (o.scopePath && !(regionPath === o.scopePath || regionPath.startsWith(`${o.scopePath}/`))) { report.errors.push({ row: r.row, reason: `值班单位“${regionPath}”不在你的管理范围内` }); continue; }
+    const key = { date: r.date, regionPath, startAt: r.startAt };
+    const existing = await tx.dutyShift.findUnique({ where: { date_regionPath_startAt: key } });
+    const data = { endAt: r.endAt, officerIds: idList(ids), leaderId: leader.ok ? leader.p.id : 0, updatedAt: o.now };
+    if (existing) {
+      if (existing.officerIds === data.officerIds && existing.leaderId === data.leaderId && existing.endAt.getTime() === r.endAt.getTime()) continue;
+      await tx.dutyShift.update({ where: { id: existing.id }, data });
+      report.updated++;
+    } else {
+      await tx.dutyShift.create({ data: { ...key, ...data, createdAt: o.now } });
+      report.created++;
+    }
+    await audit(tx, { at: o.now, actor: o.actor, action: existing ? "duty.update" : "duty.create", entity: "duty", entityId: `${r.date}:${regionPath}`, before: existing ? { officerIds: existing.officerIds, leaderId: existing.leaderId } : null, after: data });
+  }
+  return report;
+}
+
+/** The person's shift that is on now (or starts within `earlyMs`). */
+export async function shiftOf(db: Db | Tx, personId: number, now: Date, earlyMs: number) {
+  return db.dutyShift.findFirst({
+    where: { officerIds: { contains: `,${personId},` }, startAt: { lte: new Date(now.getTime() + earlyMs) }, endAt: { gt: now } },
+    orderBy: { startAt: "asc" },
+  });
+}
+
+/** Shifts a leader is on duty for that overlap `now`. */
+export async function shiftsLedBy(db: Db | Tx, leaderId: number, now: Date) {
+  return db.dutyShift.findMany({ where: { leaderId, startAt: { lte: now }, endAt: { gt: now } } });
+}
+
+export async function previousShift(db: Db | Tx, s: { regionPath: string; startAt: Date }) {
+  return db.dutyShift.findFirst({ where: { regionPath: s.regionPath, startAt: { lt: s.startAt } }, orderBy: { startAt: "desc" } });
+}
+
+export async function eventOf(db: Db | Tx, shiftId: number, kind: string) {
+  return db.dutyEvent.findFirst({ where: { shiftId, kind }, orderBy: { id: "desc" } });
+}
+
+export async function addDutyEvent(tx: Tx, e: { shiftId: number; personId?: number; kind: string; at: Date; late?: boolean; note?: string; openItems?: string[] }) {
+  return tx.dutyEvent.create({ data: { shiftId: e.shiftId, personId: e.personId ?? null, kind: e.kind, at: e.at, late: e.late ?? false, note: e.note ?? null, openItems: JSON.stringify(e.openItems ?? []) } });
+}
+
+/** Shifts around `now` that the duty job may have to act on. */
+export async function shiftsAround(db: Db | Tx, now: Date, beforeMs: number, afterMs: number) {
+  return db.dutyShift.findMany({ where: { startAt: { lte: new Date(now.getTime() + beforeMs) }, endAt: { gt: new Date(now.getTime() - afterMs) } }, include: { events: true }, orderBy: { startAt: "asc" } });
+}
+
+export async function noonReportOf(db: Db | Tx, shiftId: number) {
+  return db.noonReport.findUnique({ where: { shiftId } });
+}
