@@ -12,6 +12,7 @@ import { matchCommand, type CommandDef } from "./commands.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
+import { pickChoice } from "./answers.js";
 import type { Actor, CoreStore, Denial, IdentityResolver, OutboxItem, Policy, SessionKey, SessionRecord } from "./ports.js";
 
 export interface Logger {
@@ -44,6 +45,10 @@ interface StoredSession {
   chatKind: "group" | "private";
   senderName: string;
 }
+
+/** A pseudo-session holding choices offered after a dialog ended (no reminders, no expiry notice). */
+const OFFER = "__offer";
+const OFFER_TTL_MS = 10 * 60_000;
 
 /** How long an expired session is kept so a late reply can be told it timed out. */
 const EXPIRED_KEEP_MS = 24 * 60 * 60 * 1000;
@@ -118,9 +123,17 @@ export class Core<Tx> {
 
     const outcome = await store.transaction(async (tx): Promise<HandleOutcome> => {
       if (!(await store.recordInbound(tx, msg, now))) return "duplicate";
-      const session = await store.getSession(tx, key);
+      let session = await store.getSession(tx, key);
       const tooLong = text.length > MAX_INBOUND_CHARS;
-      const norm = tooLong ? "" : normalizeForMatch(text);
+      let norm = tooLong ? "" : normalizeForMatch(text);
+      if (session?.flowId === OFFER) {
+        // Buttons offered after a dialog ended: "1" or the option's text picks one; anything else moves on.
+        await store.deleteSession(tx, key);
+        const offer = (session.state as { offer: string[] }).offer;
+        const i = session.status === "open" && session.expiresAt > now && !tooLong ? pickChoice(norm, offer) : undefined;
+        if (i !== undefined) norm = normalizeForMatch(offer[i]!);
+        session = null;
+      }
       const route = tooLong ? ({ kind: "none" } as const) : matchCommand(norm, this.commands);
       const open = session && session.status === "open" && session.expiresAt > now ? session : null;
       // The sender's own dialog (open, or expired less than a day ago) is addressed to the bot.
@@ -300,7 +313,13 @@ export class Core<Tx> {
     if (res.ok) {
       await store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
       await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
-      reply(...r.replies, ...res.replies);
+      if (res.choices?.length) {
+        reply(...r.replies, { text: res.replies.map(this.t).join("\n"), choices: res.choices });
+        // Remembered for a few minutes so "1" works where choices are a numbered list.
+        await store.saveSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId }, {
+          flowId: OFFER, state: { offer: res.choices }, now, expiresAt: new Date(now.getTime() + OFFER_TTL_MS), isNew: true,
+        });
+      } else reply(...r.replies, ...res.replies);
       return null;
     }
     const base: FlowState = state ?? { flowId: flow.id, at: { kind: "summary" }, answers: r.answers!, skipped: [], failures: 0 };
@@ -329,6 +348,7 @@ export class Core<Tx> {
     let expired = 0;
     const touched = new Set<string>();
     for (const s of await store.sessionsToRemind(now, this.o.sessionReminderLeadMs)) {
+      if (s.flowId === OFFER) continue;
       const flow = this.flows.get(s.flowId);
       const stored = s.state as StoredSession;
       if (!flow) continue;
@@ -344,6 +364,10 @@ export class Core<Tx> {
     for (const s of await store.sessionsToExpire(now)) {
       const flow = this.flows.get(s.flowId);
       const stored = s.state as StoredSession;
+      if (s.flowId === OFFER) {
+        await store.transaction((tx) => store.deleteSession(tx, { channel: s.channel, chatId: s.chatId, senderId: s.senderId }));
+        continue;
+      }
       const done = await store.transaction(async (tx) => {
         if (!(await store.markExpired(tx, s.id, now, s.expiresAt))) return false;
         const minutes = Math.round(this.o.sessionTtlMs / 60_000);

@@ -68,7 +68,8 @@ export interface CompleteContext<Tx> {
 }
 
 export type CompleteResult =
-  | { ok: true; replies: Say[] }
+  /** `choices` go with the last reply (e.g. a button to start the next thing). */
+  | { ok: true; replies: Say[]; choices?: string[] }
   /** A rule failed at submit time: re-ask this step with the error. */
   | { ok: false; stepId: string; error: Say };
 

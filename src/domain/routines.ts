@@ -13,6 +13,8 @@ export type RoutineId = "patrol" | "zero";
 export interface Window {
   open: string; // HH:MM
   close: string;
+  /** When the reminder goes out (defaults to the opening). */
+  remind?: string;
   /** Defaults to 80 % of the window. */
   nag?: string;
 }
@@ -46,7 +48,8 @@ export function phaseTimes(w: Window, date: LocalDate): Record<Phase, Date> {
   const at = (min: number) => fromLocal(y, mo, d, Math.floor(min / 60), min % 60);
   const open = minutes(w.open), close = minutes(w.close);
   const nag = w.nag ? minutes(w.nag) : Math.round(open + 0.8 * (close - open));
-  return { open: at(open), nag: at(nag), close: at(close) };
+  // The "open" phase is the reminder; it goes out at `remind` when set.
+  return { open: at(w.remind ? minutes(w.remind) : open), nag: at(nag), close: at(close) };
 }
 
 /** The window that applies to a person's region: the most specific configured prefix, else the default ("*"). */

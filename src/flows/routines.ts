@@ -51,7 +51,8 @@ export function patrolFlow(d: RoutineDeps): FlowDef<Tx> {
         patrolled: a.patrolled as boolean, visited: (a.visited as number | undefined) ?? 0, hazards: (a.hazards as number | undefined) ?? 0,
         ...(a.names ? { names: a.names as string } : {}), ...(a.notes ? { notes: a.notes as string } : {}), ...(a.photos ? { photos: a.photos as string[] } : {}),
       };
-      return { ok: true, replies: await patrolRecorded(tx, d, person, data, now) };
+      // Hazards found: a button that starts the report right away.
+      return { ok: true, replies: await patrolRecorded(tx, d, person, data, now), ...(data.hazards > 0 ? { choices: ["上报隐患"] } : {}) };
     },
   };
 }

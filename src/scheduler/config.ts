@@ -20,11 +20,11 @@ const Cron = z.string().superRefine((expr, ctx) => {
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期应写作 YYYY-MM-DD");
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "时间应写作 HH:MM");
-const Win = z.object({ open: HHMM, close: HHMM, nag: HHMM.optional() }).strict()
+const Win = z.object({ open: HHMM, close: HHMM, remind: HHMM.optional(), nag: HHMM.optional() }).strict()
   .refine((w) => w.open < w.close && (!w.nag || (w.open < w.nag && w.nag < w.close)), "应满足 open < nag < close");
 const Routine = z.object({
   days: z.enum(["daily", "workdays", "holidays-and-key-periods"]),
-  open: HHMM, close: HHMM, nag: HHMM.optional(),
+  open: HHMM, close: HHMM, remind: HHMM.optional(), nag: HHMM.optional(),
   regions: z.record(z.string().min(1), Win).default({}),
 }).strict().refine((w) => w.open < w.close && (!w.nag || (w.open < w.nag && w.nag < w.close)), "应满足 open < nag < close");
 

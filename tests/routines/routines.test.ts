@@ -71,6 +71,7 @@ describe("the patrol day (fake clock)", () => {
     expect(await say("u1", "巡查 正常")).toBe("今日巡查日报已报送：检查0家，发现隐患0处。");
     out = await b.advance(9 * HOUR + 36 * MIN); // 17:36
     expect(out.find((m) => m.chatId === "泡里村网格群")!.text).toBe("【巡查日报】还有1人未报送：黄丽。请在 20:00 前报送。");
+    // (the window and its times come from src/config/defaults.json: 08:00–20:00, nag at 80 %)
     expect(out.filter((m) => m.text.startsWith("「巡查日报」还没有报送")).map((m) => m.chatId).sort()).toEqual(["a", "b", "u2"]);
 
     // 黄丽 reports through the dialog before the close.
@@ -81,7 +82,11 @@ describe("the patrol day (fake clock)", () => {
     await say("a", "1");
     await say("a", "跳过");
     await say("a", "跳过");
-    expect(await say("a", "确认")).toBe("今日巡查日报已报送：检查3家，发现隐患1处。\n发现的1处隐患请逐条发送「上报隐患」登记，便于跟踪整改。");
+    const [done] = await b.send("a", "确认");
+    expect(done!.text).toBe("今日巡查日报已报送：检查3家，发现隐患1处。\n发现的1处隐患请逐条发送「上报隐患」登记，便于跟踪整改。");
+    expect(done!.choices).toEqual(["上报隐患"]); // one press starts the hazard report
+    expect(await say("a", "1")).toContain("隐患在哪里");
+    await say("a", "取消");
 
     out = await b.advance(2 * HOUR + 24 * MIN); // 20:00
     expect(out.find((m) => m.chatId === "泡里村网格群")!.text).toBe("【巡查日报】2026-11-25 应报2人，已报2人。\n已报：杨波、黄丽\n未报：无");
