@@ -202,7 +202,7 @@ export class Core<Tx> {
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
     if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg) });
+    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, send: this.sender(tx, now) });
     if ("startFlow" in out) {
       const flow = this.flows.get(out.startFlow);
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
@@ -297,19 +297,23 @@ export class Core<Tx> {
     reply(...r.replies);
   }
 
+  /** Messages to other chats, written in the caller's transaction. */
+  private sender(tx: Tx, now: Date) {
+    return async (items: OutboxItem[]) => {
+      if (items.length === 0) return;
+      await this.o.store.enqueue(tx, items, now);
+      // Senders claim in a transaction of their own, which waits for this one to commit.
+      this.o.onEnqueued?.(new Set(items.map((i) => i.channel)));
+    };
+  }
+
   /** Runs a flow's completion; returns the engine result to continue with when a rule sends it back to a step. */
   private async finishFlow(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, r: engine.EngineResult, now: Date,
     reply: (...xs: (Reply | Say)[]) => void, state?: FlowState,
   ): Promise<engine.EngineResult | null> {
     const { store } = this.o;
-    const send = async (items: OutboxItem[]) => {
-      if (items.length === 0) return;
-      await store.enqueue(tx, items, now);
-      // Senders claim in a transaction of their own, which waits for this one to commit.
-      this.o.onEnqueued?.(new Set(items.map((i) => i.channel)));
-    };
-    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send }, r.answers!);
+    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send: this.sender(tx, now) }, r.answers!);
     if (res.ok) {
       await store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
       await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });

@@ -14,6 +14,10 @@ export interface CommandContext<Tx> {
   chat: { channel: string; chatId: string; chatKind: "group" | "private"; senderId: string; senderName: string };
   /** The whole message (attachments, mentions, the message replied to). */
   msg: InboundMessage;
+  /** Renders a prompt (for messages to other people). */
+  t: (s: Say) => string;
+  /** Sends messages to other chats in the same transaction. */
+  send: (items: import("./ports.js").OutboxItem[]) => Promise<void>;
 }
 
 export interface CommandDef<Tx = unknown> {

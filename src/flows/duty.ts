@@ -19,6 +19,8 @@ import { enqueue } from "../store/outbox.js";
 import { formatLocal, fromLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, file, text } from "./inputs.js";
 import { toPerson } from "./notify.js";
+import { audit } from "../store/audit.js";
+import { parseChineseDate } from "../time/chinese-date.js";
 
 const HOUR = 3600_000;
 const hhmm = (t: Date) => formatLocal(t).slice(11);
@@ -133,6 +135,45 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         return importRows(ctx.tx, [["日期", "班次", "值班员", "带班领导"], [parts[0]!, parts[1]!, parts.slice(2, -1).join("、"), parts.at(-1)!]], ctx.actor, ctx.now);
       },
     },
+    {
+      id: "duty-swap", keywords: ["换班"], slash: ["swap"], describe: "duty.swap.describe", permission: "duty.officer",
+      run: async (ctx) => {
+        const [when, who] = ctx.args.split(/\s+/);
+        const date = when ? parseChineseDate(when, ctx.now, true) : null;
+        if (!date?.ok || !who) return [say("org.usage", { usage: "换班 11月26日 陈红" })];
+        const s = await ctx.tx.dutyShift.findFirst({ where: { date: date.value.date, officerIds: { contains: `,${ctx.actor.personId},` } } });
+        if (!s) return [say("duty.swap.no_shift", { date: date.value.date })];
+        const target = await ctx.tx.person.findFirst({ where: { active: true, ...( /^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: "值班员" } } } });
+        if (!target || target.id === ctx.actor.personId) return [say("duty.swap.bad_target", { who })];
+        const swap = await ctx.tx.dutySwap.create({ data: { shiftId: s.id, fromId: ctx.actor.personId!, toId: target.id, status: "pending", requestedAt: ctx.now } });
+        await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "duty.swap.request", entity: "duty", entityId: swap.id, after: { shift: s.id, to: target.id } });
+        await ctx.send(await toPerson(ctx.tx, s.leaderId, ctx.t(say("duty.swap.ask_leader", { id: swap.id, from: ctx.actor.name, to: target.name, start: formatLocal(s.startAt) })), `swap:${swap.id}`));
+        const leader = await personById(ctx.tx, s.leaderId);
+        return [say("duty.swap.requested", { id: swap.id, leader: leader?.name ?? "" })];
+      },
+    },
+    ...(["approve", "reject"] as const).map((which): CommandDef<Tx> => ({
+      id: `duty-swap-${which}`, keywords: [which === "approve" ? "同意换班" : "拒绝换班"], slash: [`swap_${which}`],
+      describe: which === "approve" ? "duty.swap.approve_describe" : "duty.swap.reject_describe", permission: "duty.leader",
+      run: async (ctx) => {
+        const id = Number(ctx.args.replace(/^#/, ""));
+        const swap = Number.isInteger(id) ? await ctx.tx.dutySwap.findUnique({ where: { id } }) : null;
+        const s = swap ? await ctx.tx.dutyShift.findUnique({ where: { id: swap.shiftId } }) : null;
+        if (!swap || !s || s.leaderId !== ctx.actor.personId) return [say("duty.swap.not_found", { id: ctx.args })];
+        if (swap.status !== "pending") return [say("duty.swap.decided", { id: swap.id })];
+        const approve = which === "approve";
+        await ctx.tx.dutySwap.update({ where: { id }, data: { status: approve ? "approved" : "rejected", decidedBy: ctx.actor.personId!, decidedAt: ctx.now } });
+        if (approve) {
+          const ids = duty.idsOf(s.officerIds).map((x) => (x === swap.fromId ? swap.toId : x));
+          await ctx.tx.dutyShift.update({ where: { id: s.id }, data: { officerIds: duty.idList(ids), updatedAt: ctx.now } });
+        }
+        await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: `duty.swap.${which}`, entity: "duty", entityId: swap.id, before: { officerIds: s.officerIds } });
+        const [from, to] = await Promise.all([personById(ctx.tx, swap.fromId), personById(ctx.tx, swap.toId)]);
+        const note = ctx.t(say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) }));
+        await ctx.send([...(await toPerson(ctx.tx, swap.fromId, note, `swap:${id}:from`)), ...(approve ? await toPerson(ctx.tx, swap.toId, note, `swap:${id}:to`) : [])]);
+        return [say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) })];
+      },
+    })),
     { id: "duty-import", keywords: ["导入排班表"], slash: ["import_duty"], describe: "duty.import.describe", permission: "org.admin", flow: "duty-import" },
   ];
 }

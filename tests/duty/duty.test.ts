@@ -13,7 +13,8 @@ const MIN = 60_000;
 // duty 王秀英 (示范县 duty officer), chen 陈红 (渠阳镇 duty officer), lwd 李卫东 (county leader on duty),
 // lz 刘志强 (渠阳镇 leader), adm 赵敏 (county admin).
 const BIND = { duty: "13800000003", chen: "13800000006", lwd: "13800000002", lz: "13800000005", adm: "13800000004" };
-const say = async (from: string, text: string, o: Parameters<TestBot["send"]>[2] = {}) => texts(await b.send(from, text, o)).join("\n");
+// What the bot answered in the sender's own chat (messages to others are checked separately).
+const say = async (from: string, text: string, o: Parameters<TestBot["send"]>[2] = {}) => texts((await b.send(from, text, o)).filter((m) => m.chatId === (o.chat ?? (o.group ? "group-1" : `dm-${from}`)))).join("\n");
 const now = new Date("2026-11-25T07:00:00+08:00");
 
 describe("duty roster", () => {
@@ -97,6 +98,24 @@ describe("a duty day (fake clock)", () => {
     expect(await say("duty", "交班 正常 待办：催收泡里村隐患整改；核实甘溪村险情")).toBe("交班已记录，移交待办2项，下一班签到时会看到。");
     b.clock.set(new Date("2026-11-26T08:31:00+08:00"));
     expect(await say("duty", "签到")).toBe("签到成功。本班 2026-11-26 08:30 至 2026-11-27 08:30，带班领导：李卫东。\n上一班交班：正常；移交待办2项：\n· 待办：催收泡里村隐患整改\n· 待办：核实甘溪村险情");
+  });
+
+  it("swaps a shift only with the leader on duty's confirmation", async () => {
+    b = await startBot({ bind: BIND, now });
+    await say("adm", "排班 2026-11-26 08:30-次日08:30 王秀英 李卫东");
+    const asked = await b.send("duty", "换班 11月26日 陈红");
+    expect(texts(asked.filter((m) => m.chatId === "dm-duty"))).toEqual(["换班申请 #1 已提交，等待带班领导李卫东确认。"]);
+    expect(asked.find((m) => m.chatId === "lwd")!.text).toBe("【换班申请 #1】王秀英 申请把 2026-11-26 08:30 开始的值班换给 陈红。同意请回复「同意换班 1」，不同意回复「拒绝换班 1」。");
+    expect(await say("duty", "换班 11月27日 陈红")).toBe("2026-11-27 的排班表中没有你的班次。");
+    expect(await say("duty", "换班 11月26日 杨波")).toBe("“杨波”不是可以换班的值班员。");
+    expect(await say("lz", "同意换班 1")).toBe("没有找到需要你确认的换班申请 1。"); // not this shift's leader
+    const ok = await b.send("lwd", "同意换班 1");
+    expect(ok.find((m) => m.chatId === "dm-lwd")!.text).toBe("换班申请 #1 已同意：2026-11-26 08:30 开始的值班由 王秀英 换为 陈红。");
+    expect(ok.filter((m) => m.chatId !== "dm-lwd").map((m) => m.chatId).sort()).toEqual(["chen", "duty"]);
+    expect(await say("lwd", "拒绝换班 1")).toBe("换班申请 #1 已经处理过了。");
+    b.clock.set(new Date("2026-11-26T08:25:00+08:00"));
+    expect(await say("chen", "签到")).toContain("签到成功。本班 2026-11-26 08:30");
+    expect(await say("duty", "签到")).toContain("没有值班");
   });
 
   it("tells people off duty so", async () => {
