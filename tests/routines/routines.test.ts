@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/tmp.js";
 import { dayInfo, EMPTY_CALENDAR, nextYearMissing } from "../../src/domain/calendar.js";
-import { parseQuickPatrol, phaseTimes } from "../../src/domain/routines.js";
+import { parseQuickPatrol, phaseTimes, windowKeyFor } from "../../src/domain/routines.js";
 import { loadBotConfig } from "../../src/scheduler/config.js";
 import { projectPath } from "../../src/paths.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
@@ -38,6 +38,17 @@ describe("calendar", () => {
 });
 
 describe("routine rules", () => {
+  it("gives each region its own window, the most specific one winning", () => {
+    const cfg = { days: "daily" as const, open: "08:00", close: "20:00", regions: { "示范县/甘溪乡": { open: "08:30", close: "19:00", remind: "09:00" }, "示范县/甘溪乡/甘溪村": { open: "07:00", close: "18:00", nag: "17:00" } } };
+    expect(windowKeyFor("示范县/渠阳镇/泡里村/网格1", cfg)).toBe("*");
+    expect(windowKeyFor("示范县/甘溪乡/某村/网格1", cfg)).toBe("示范县/甘溪乡");
+    expect(windowKeyFor("示范县/甘溪乡/甘溪村/网格1", cfg)).toBe("示范县/甘溪乡/甘溪村");
+    expect(windowKeyFor("示范县/甘溪乡二", cfg)).toBe("*");
+    const t = phaseTimes(cfg.regions["示范县/甘溪乡"], "2026-11-25");
+    expect([t.open, t.nag, t.close].map((d) => d.toISOString())).toEqual(["2026-11-25T01:00:00.000Z", "2026-11-25T08:54:00.000Z", "2026-11-25T11:00:00.000Z"]);
+    expect(phaseTimes(cfg.regions["示范县/甘溪乡/甘溪村"], "2026-11-25").nag.toISOString()).toBe("2026-11-25T09:00:00.000Z");
+  });
+
   it("puts the nag at 80 % of the window", () => {
     const t = phaseTimes({ open: "08:00", close: "20:00" }, "2026-11-25");
     expect(t.nag.toISOString()).toBe("2026-11-25T09:36:00.000Z"); // 17:36 Shanghai
