@@ -114,7 +114,7 @@ export class Core<Tx> {
     const { store } = this.o;
     const now = this.o.clock.now();
     const text = sanitize(raw.text);
-    const msg: InboundMessage = { ...raw, text };
+    let msg: InboundMessage = { ...raw, text };
     const key: SessionKey = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
     const replies: Reply[] = [];
     const reply = (...xs: (Reply | Say)[]) => {
@@ -145,6 +145,8 @@ export class Core<Tx> {
         return this.finish(tx, msg, replies, now);
       }
       const actor = await this.o.identity.resolve(msg);
+      // A bound person is called by their roster name (an @mention reads "@杨波", not a nickname).
+      if (actor.personId !== undefined) msg = { ...msg, senderName: actor.name };
 
       if (open) {
         await this.continueFlow(tx, msg, actor, open, route, norm, now, reply);
@@ -334,7 +336,7 @@ export class Core<Tx> {
     const lines: Say[] = [say("core.help.header")];
     lines.push(say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) }));
     for (const c of this.commands) {
-      if (!this.allowed(c, actor)) continue;
+      if (!this.allowed(c, actor) || c.hidden?.(actor)) continue;
       lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
     }
     lines.push(say(actor.personId === undefined ? "core.help.bind_hint" : "core.help.footer"));

@@ -34,6 +34,8 @@ export interface CommandDef<Tx = unknown> {
   run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
   /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
   permission: string;
+  /** Left out of the help list for this person (e.g. 绑定 once bound). */
+  hidden?: (actor: Actor) => boolean;
   /** A word that is also an answer (`确认`): a command only when no dialog is open. */
   outsideDialogs?: boolean;
 }

@@ -94,7 +94,7 @@ async function targetPerson(ctx: CommandContext<Tx>, what: string): Promise<{ ok
 }
 
 export const orgCommands: CommandDef<Tx>[] = [
-  { id: "bind", keywords: ["绑定"], slash: ["bind"], describe: "bind.describe", permission: "public", flow: "bind" },
+  { id: "bind", keywords: ["绑定"], slash: ["bind"], describe: "bind.describe", permission: "public", flow: "bind", hidden: (a) => a.personId !== undefined },
   {
     id: "group-info", keywords: ["群信息"], slash: ["groupinfo"], describe: "org.group_info.describe", permission: "member",
     run: async (ctx) => {

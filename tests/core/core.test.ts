@@ -43,7 +43,7 @@ describe("help and routing", () => {
     expect(await b.send("u1", "今天天气不错", { group: true })).toEqual([]);
     expect(await b.send("u1", "收到", { group: true })).toEqual([]);
     const [cmd] = await b.send("u1", "帮助", { group: true });
-    expect(cmd!.mention).toEqual({ id: "u1", name: "用户u1" });
+    expect(cmd!.mention).toEqual({ id: "u1", name: "杨波" }); // the roster name, not the chat nickname
     expect(texts(await b.send("u1", "你好", { group: true, mentionsBot: true }))[0]).toContain("没有听懂");
     expect(texts(await b.send("u1", "你好", { group: true, replyToBot: true }))[0]).toContain("没有听懂");
   });
