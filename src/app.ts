@@ -12,6 +12,7 @@ import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow }
 import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
+import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./flows/warnings.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
@@ -90,13 +91,14 @@ export async function createApp(o: AppOptions): Promise<App> {
   };
 
   const dataDir = path.resolve(o.env.DATA_DIR);
+  const warnSettings = config.warnings as WarningSettings;
   const routineDeps = { routines: config.routines, calendar: config.calendar };
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...remindCommands, ...(o.commands ?? [])];
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, ...(o.flows ?? [])],
+    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])],
     commands,
     identity: o.identity ?? rosterIdentity(db),
     policy,
@@ -117,6 +119,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     ...hazardJobs({ db, rules: config.hazards, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...routineJobs({ ...routineDeps, db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...dutyJobs({ db, rules: config.duty, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    warningJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

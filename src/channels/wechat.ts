@@ -124,6 +124,8 @@ export class WechatChannel implements ChannelAdapter {
   }
 
   async send(m: OutboundMessage): Promise<SendResult> {
+    // WeChat cannot edit a sent message; an updated tally waits for the next re-call.
+    if (m.edit) return { messageId: null };
     try {
       // WeChat room ids end in @chatroom; asking for a room by a contact id makes puppets complain.
       const room = () => this.wechaty.Room.find({ id: m.chatId });

@@ -46,4 +46,6 @@ export interface OutboundMessage {
   image?: string;
   /** Local file path of a document to attach (e.g. an .xlsx ledger). */
   file?: string;
+  /** Replace the text of this earlier message (its platform id) instead of posting; channels that cannot edit skip it. */
+  edit?: string;
 }

@@ -40,6 +40,7 @@ export const PERMISSIONS = {
   "routine.zero": ["值班员", "带班领导"],
   "duty.officer": ["值班员"],
   "duty.leader": ["带班领导", "局领导"],
+  "warning.issue": ["局领导", "带班领导", "值班员"],
 } as const satisfies Record<string, "anyone" | "any-member" | readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

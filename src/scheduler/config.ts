@@ -8,6 +8,7 @@ import cron from "node-cron";
 import { z } from "zod";
 import { DEFAULT_HAZARD_RULES } from "../domain/hazards.js";
 import { DEFAULT_DUTY_RULES } from "../domain/duty.js";
+import { DEFAULT_CYCLES } from "../domain/warnings.js";
 
 const Cron = z.string().superRefine((expr, ctx) => {
   if (expr.trim().split(/\s+/).length !== 5) {
@@ -46,6 +47,10 @@ export const BotConfigSchema = z.object({
     remindDaysBefore: z.number().int().min(0).max(30),
     escalateAfterDays: z.number().int().min(0).max(90),
   }).strict().default(DEFAULT_HAZARD_RULES),
+  warnings: z.record(z.enum(["蓝", "黄", "橙", "红"]), z.object({
+    recallMinutes: z.number().int().min(1).max(1440), cycles: z.number().int().min(0).max(50),
+    escalateAfter: z.number().int().min(1).max(50), hours: z.number().min(1).max(720),
+  }).strict()).default(DEFAULT_CYCLES),
   duty: z.object({
     remindBeforeMinutes: z.number().int().min(0).max(720),
     signInGraceMinutes: z.number().int().min(0).max(240),

@@ -31,6 +31,8 @@ export class ConsoleChannel implements ChannelAdapter {
   }
 
   async send(m: OutboundMessage): Promise<SendResult> {
+    // The console has no editable messages (and the JSON Lines contract has no edit field).
+    if (m.edit) return { messageId: null };
     this.write(m);
     return { messageId: `console-out-${++this.seq}` };
   }

@@ -1,0 +1,69 @@
+/**
+ * Warnings (预警) and call-and-response (叫应): vocabulary, levels, the cycle
+ * settings per level, reading an official warning text, and the status figures.
+ */
+export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "其他"] as const;
+export const WARNING_LEVELS = ["蓝", "黄", "橙", "红"] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+export interface CycleSettings {
+  recallMinutes: number;
+  cycles: number;
+  /** Superiors are told after this many unanswered calls. */
+  escalateAfter: number;
+  /** How long the warning stays active. */
+  hours: number;
+}
+
+/** A red warning re-calls sooner and escalates faster. */
+export const DEFAULT_CYCLES: Record<WarningLevel, CycleSettings> = {
+  蓝: { recallMinutes: 60, cycles: 3, escalateAfter: 2, hours: 24 },
+  黄: { recallMinutes: 30, cycles: 4, escalateAfter: 2, hours: 24 },
+  橙: { recallMinutes: 20, cycles: 4, escalateAfter: 1, hours: 24 },
+  红: { recallMinutes: 10, cycles: 6, escalateAfter: 1, hours: 48 },
+};
+
+export function levelRank(l: string): number {
+  return (WARNING_LEVELS as readonly string[]).indexOf(l);
+}
+
+/** Picks type and level out of an official text: "…发布暴雨橙色预警信号…". */
+export function parseOfficialWarning(text: string): { type?: string; level?: WarningLevel } {
+  const t = text.normalize("NFKC");
+  const m = /(暴雨|台风|寒潮|大风|干旱|高温|森林火险|森林火灾|地质灾害|山洪)(?:灾害)?(?:气象风险)?(蓝|黄|橙|红)色?预警/.exec(t);
+  if (!m) {
+    const level = /(蓝|黄|橙|红)色预警/.exec(t)?.[1] as WarningLevel | undefined;
+    const type = WARNING_TYPES.find((x) => x !== "其他" && t.includes(x));
+    return { ...(type ? { type } : {}), ...(level ? { level } : {}) };
+  }
+  return { type: m[1] === "森林火灾" ? "森林火险" : m[1]!, level: m[2] as WarningLevel };
+}
+
+export interface WarningFigures {
+  total: number;
+  confirmed: number;
+  unreachable: number;
+  /** 叫应率: confirmed / total, as a percentage string. */
+  rate: string;
+  /** Median minutes from issue to confirmation, or null when nobody confirmed. */
+  medianMinutes: number | null;
+}
+
+export function figures(targets: { status: string; confirmedAt: Date | null }[], issuedAt: Date): WarningFigures {
+  const confirmed = targets.filter((t) => t.status === "已确认" && t.confirmedAt);
+  const mins = confirmed.map((t) => (t.confirmedAt!.getTime() - issuedAt.getTime()) / 60_000).sort((a, b) => a - b);
+  const mid = mins.length === 0 ? null : mins.length % 2 ? mins[(mins.length - 1) / 2]! : (mins[mins.length / 2 - 1]! + mins[mins.length / 2]!) / 2;
+  return {
+    total: targets.length,
+    confirmed: confirmed.length,
+    unreachable: targets.filter((t) => t.status === "无法送达").length,
+    rate: targets.length ? `${((confirmed.length / targets.length) * 100).toFixed(1)}%` : "—",
+    medianMinutes: mid === null ? null : Math.round(mid * 10) / 10,
+  };
+}
+
+export function warningNumber(date: string, seq: number): string {
+  return `YJ-${date.replace(/-/g, "")}-${String(seq).padStart(2, "0")}`;
+}
+
+export const WARNING_NUMBER = /^YJ-\d{8}-\d{2,}$/i;
