@@ -95,11 +95,13 @@ export async function issue(
   return { number: w.number, targets: people.length, groups: groups.length };
 }
 
-/** After a confirmation: each of the warning's group tallies shows the new count (edited where the platform allows). */
-async function refreshTallies(tx: Tx, w: WarningRow, t: (s: Say) => string, now: Date): Promise<OutboxItem[]> {
+/** After a confirmation: the tallies of the groups over that person show the new count (edited where the platform allows). */
+async function refreshTallies(tx: Tx, w: WarningRow, regionPath: string, t: (s: Say) => string, now: Date): Promise<OutboxItem[]> {
+  const groups = (await targetGroups(tx, JSON.parse(w.regionPaths))).filter((g) => within(regionPath, g.region.path));
+  if (groups.length === 0) return [];
   const targets = await tx.warningTarget.findMany({ where: { warningId: w.id }, select: { regionPath: true, status: true } });
   const out: OutboxItem[] = [];
-  for (const g of await targetGroups(tx, JSON.parse(w.regionPaths))) {
+  for (const g of groups) {
     const text = tallyText(t, w, targets.filter((x) => within(x.regionPath, g.region.path)));
     const row = await tx.outboxMessage.findUnique({ where: { dedupeKey: tallyKey(w.id, g.id) } });
     if (!row) continue;
@@ -126,7 +128,7 @@ async function confirm(ctx: CommandContext<Tx>): Promise<Say[] | { startFlow: st
   for (const tg of open) {
     await ctx.tx.warningTarget.update({ where: { id: tg.id }, data: { status: "已确认", confirmedAt: ctx.now } });
     await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.confirm", entity: "warning", entityId: tg.warning.number });
-    await ctx.send(await refreshTallies(ctx.tx, tg.warning, ctx.t, ctx.now));
+    await ctx.send(await refreshTallies(ctx.tx, tg.warning, tg.regionPath, ctx.t, ctx.now));
     out.push(say("warning.confirmed", { number: tg.warning.number, minutes: Math.round((ctx.now.getTime() - tg.warning.createdAt.getTime()) / 60_000) }));
     if (tg.warning.response === "measures") measuresFor = tg.warning.number;
   }

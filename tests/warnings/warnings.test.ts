@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryChannel } from "../../src/channels/memory.js";
+import { SendError } from "../../src/core/channel.js";
+import { figures, parseOfficialWarning } from "../../src/domain/warnings.js";
+import { validateRoster } from "../../src/domain/roster.js";
+import { bindIdentity, ensureRegionPath, importRoster, registerGroup } from "../../src/store/org.js";
+import { startBot, texts, type TestBot } from "../helpers/app.js";
+import { tmpDbUrl } from "../helpers/tmp.js";
+
+let bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots) await b.stop().catch(() => undefined);
+  bots = [];
+});
+const MIN = 60_000;
+
+/** 演练县: a county leader, 3 township leaders, 30 villages × 10 grid members, a 网格群 per village. */
+async function drillCounty(b: TestBot) {
+  const rows: string[][] = [["姓名", "手机号", "区域", "角色"], ["县长", "13600000000", "演练县", "局领导"]];
+  for (let t = 0; t < 3; t++) rows.push([`镇长${t}`, `1360000010${t}`, `演练县/镇${t}`, "局领导"]);
+  for (let i = 0; i < 300; i++) rows.push([`网格员${i}`, `137${String(10_000_000 + i)}`, `演练县/镇${Math.floor(i / 100)}/村${Math.floor(i / 10)}/网格${i % 10}`, "网格员"]);
+  const v = validateRoster(rows);
+  expect(v.errors).toEqual([]);
+  const now = b.clock.now();
+  await importRoster(b.app.store.db, v.rows, { actor: "test", now });
+  await b.app.store.db.$transaction(async (tx) => {
+    const people = await tx.person.findMany({ where: { mobile: { startsWith: "13" } }, select: { id: true, mobile: true } });
+    for (const p of people) {
+      const account = p.mobile.startsWith("137") ? `p${Number(p.mobile.slice(3)) - 10_000_000}` : p.mobile === "13600000000" ? "county" : `town${p.mobile.slice(-1)}`;
+      if (p.mobile.startsWith("137") || p.mobile.startsWith("136")) await bindIdentity(tx, { channel: "memory", platformUserId: account, personId: p.id, by: "test", actor: "test" }, now);
+    }
+    for (let v2 = 0; v2 < 30; v2++) {
+      const r = await ensureRegionPath(tx, `演练县/镇${Math.floor(v2 / 10)}/村${v2}`);
+      await registerGroup(tx, { channel: "memory", chatId: `村${v2}群`, regionId: r.id, purpose: "网格群", actor: "test" }, now);
+    }
+  });
+}
+
+async function issueYellow(b: TestBot): Promise<string> {
+  await b.send("county", "发布预警 演练县气象台发布暴雨黄色预警信号：预计未来6小时内将出现50毫米以上降雨");
+  await b.send("county", "演练县");
+  await b.send("county", "网格员");
+  await b.send("county", "仅确认收到");
+  await b.send("county", "确认");
+  return (await b.app.store.db.warning.findFirstOrThrow({ orderBy: { id: "desc" } })).number;
+}
+
+describe("warning text and figures", () => {
+  it("reads type and level from an official text", () => {
+    expect(parseOfficialWarning("渠阳县气象台2026年7月1日16时发布暴雨橙色预警信号")).toEqual({ type: "暴雨", level: "橙" });
+    expect(parseOfficialWarning("森林火险红色预警")).toEqual({ type: "森林火险", level: "红" });
+    expect(parseOfficialWarning("地质灾害气象风险黄色预警")).toEqual({ type: "地质灾害", level: "黄" });
+    expect(parseOfficialWarning("明天有雨")).toEqual({});
+  });
+  it("computes the confirm rate and the median time", () => {
+    const t0 = new Date("2026-11-25T00:00:00Z");
+    const at = (m: number) => new Date(t0.getTime() + m * MIN);
+    expect(figures([{ status: "已确认", confirmedAt: at(2) }, { status: "已确认", confirmedAt: at(10) }, { status: "未确认", confirmedAt: null }, { status: "已确认", confirmedAt: at(4) }], t0))
+      .toEqual({ total: 4, confirmed: 3, unreachable: 0, rate: "75.0%", medianMinutes: 4 });
+  });
+});
+
+describe("call and response (fake clock, 300 targets in 30 groups)", () => {
+  it("re-calls only the silent, escalates exactly the never-confirmed to their superiors, and counts exactly", async () => {
+    const b = await startBot({ bind: { u1: "13800000007" } });
+    bots.push(b);
+    await drillCounty(b);
+    const t0 = b.clock.now();
+    const n = await issueYellow(b);
+    expect(texts(b.channel.sent.filter((m) => m.chatId === "dm-county")).at(-1)).toBe(`预警 ${n} 已发布：点对点发送给300人、30个工作群。未确认的人员每30分钟再次叫应，超时逐级上报。发送「预警 ${n} 情况」查看叫应情况。`);
+    const notices = b.channel.sent.filter((m) => m.text.startsWith("【暴雨黄色预警】"));
+    expect(notices.filter((m) => /^p\d+$/.test(m.chatId))).toHaveLength(300);
+    expect(notices.filter((m) => m.chatId.endsWith("群"))).toHaveLength(30);
+    expect(new Set(notices.map((m) => m.chatId)).size).toBe(330); // one each, no duplicates
+
+    // 80 % confirm within the first cycle (30 min for yellow).
+    const group = (i: number) => i % 20; // 0..15 confirm in cycle 1 (80 %), 16..18 in cycle 2 (15 %), 19 never (5 %)
+    for (let i = 0; i < 300; i++) if (group(i) < 16) { b.clock.advance(1000); await b.send(`p${i}`, "收到"); }
+    let out = await b.advance(30 * MIN);
+    const recall1 = out.filter((m) => m.text.startsWith("【再次叫应·第1轮】")).map((m) => m.chatId);
+    expect(recall1.sort()).toEqual(Array.from({ length: 300 }, (_, i) => i).filter((i) => group(i) >= 16).map((i) => `p${i}`).sort());
+    expect(out.filter((m) => m.text.startsWith("🔴"))).toEqual([]); // yellow escalates after 2 cycles
+    for (let i = 0; i < 300; i++) if (group(i) >= 16 && group(i) < 19) await b.send(`p${i}`, "收到");
+    out = await b.advance(30 * MIN);
+    const never = Array.from({ length: 300 }, (_, i) => i).filter((i) => group(i) === 19);
+    expect(out.filter((m) => m.text.startsWith("【再次叫应·第2轮】")).map((m) => m.chatId).sort()).toEqual(never.map((i) => `p${i}`).sort());
+    // Exactly the never-confirmed, to their own township's leader.
+    const esc = out.filter((m) => m.text.startsWith("🔴【叫应上报】"));
+    expect(esc.map((m) => m.chatId).sort()).toEqual(["town0", "town1", "town2"]);
+    for (const m of esc) {
+      const t = Number(m.chatId.slice(-1));
+      const mine = never.filter((i) => Math.floor(i / 100) === t);
+      expect(m.text).toContain(`演练县/镇${t} 有${mine.length}人多次叫应仍未确认`);
+      for (const i of mine) expect(m.text).toContain(`网格员${i}（`);
+      for (const i of never.filter((x) => Math.floor(x / 100) !== t)) expect(m.text).not.toContain(`网格员${i}（`);
+    }
+    // Cycle 4 (2 × 2): the county leader.
+    out = await b.advance(60 * MIN);
+    const county = out.filter((m) => m.text.startsWith("🔴【叫应上报】") && m.chatId === "county");
+    expect(county).toHaveLength(1);
+    expect(county[0]!.text).toContain(`演练县 有${never.length}人`);
+
+    const [st] = (await b.send("county", `预警 ${n} 情况`)).filter((m) => m.chatId === "dm-county");
+    expect(st!.text).toContain(`已确认 285/300 人，叫应率 95.0%`);
+    expect(st!.text).toContain("发送405条，已送达405条"); // 300 notices + 60 + 15 + 15 + 15 re-calls
+    const confirmed = await b.app.store.db.warningTarget.findMany({ where: { status: "已确认" } });
+    const med = figures(confirmed, t0).medianMinutes;
+    expect(st!.text).toContain(`确认用时中位数 ${med}分钟`);
+    expect(st!.text).toContain("· 演练县/镇0/村1 未确认1人：网格员19");
+    expect(st!.text.split("\n")).toHaveLength(1 + 15);
+    // Nobody confirmed was ever called again.
+    const recalled = new Set(b.channel.sent.filter((m) => m.text.startsWith("【再次叫应")).map((m) => m.chatId));
+    for (let i = 0; i < 300; i++) if (group(i) < 16) expect(recalled.has(`p${i}`)).toBe(false);
+  });
+
+  it("keeps grid members from issuing or lifting warnings", async () => {
+    const b = await startBot({ bind: { u1: "13800000007", duty: "13800000003" } });
+    bots.push(b);
+    expect(texts(await b.send("u1", "发布预警"))[0]).toContain("你没有使用「发布预警」的权限");
+    expect(texts(await b.send("u1", "解除预警 YJ-20261125-01"))[0]).toContain("你没有使用「解除预警」的权限");
+    const denied = await b.app.store.db.auditLog.count({ where: { action: "command.denied", actor: "memory:u1" } });
+    expect(denied).toBe(2);
+  });
+
+  it("resumes a fan-out interrupted by a crash with no duplicate and no gap", async () => {
+    const url = tmpDbUrl();
+    // First run: the network dies after 120 messages, then the process does.
+    const flaky = new MemoryChannel("memory");
+    let ok = 120;
+    const send = flaky.send.bind(flaky);
+    flaky.send = async (m) => (ok-- > 0 ? send(m) : Promise.reject(new SendError("ECONNRESET", true)));
+    const b1 = await startBot({ url, channel: flaky, bind: {} });
+    await drillCounty(b1);
+    await issueYellow(b1);
+    await b1.stop();
+    const fanout = (ms: { chatId: string; text: string }[]) => ms.filter((m) => !m.chatId.startsWith("dm-") && m.text.includes("暴雨黄色预警")).map((m) => m.chatId);
+    const first = fanout(flaky.sent);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(330);
+
+    const b2 = await startBot({ url, now: new Date(b1.clock.now().getTime() + 10 * MIN), bind: {}, demo: false });
+    bots.push(b2);
+    await b2.app.drain();
+    const second = fanout(b2.channel.sent);
+    const all = [...first, ...second];
+    expect(all).toHaveLength(330);
+    expect(new Set(all).size).toBe(330);
+  });
+});
