@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { TelegramChannel } from "../../src/channels/telegram.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, ensureRegionPath, personByMobile, registerGroup } from "../../src/store/org.js";
 import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
 import { probeCommand, probeFlow } from "../helpers/flows.js";
 import { TelegramEmulator, type Chat, type TgUser } from "../helpers/telegram-emulator.js";
@@ -117,6 +117,37 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     await nextBotMessage(2);
     expect(sent().map((s) => s.text)).toEqual(["请输入要提醒的事项（例如：下午3点参加防汛调度会）：", "已取消「工作提醒」，填写的内容未提交。"]);
     expect(await b.app.store.db.inboundMessage.count({ where: { channel: "telegram" } })).toBe(2);
+  });
+
+  it("edits one tally message per group on each confirmation instead of posting again", async () => {
+    await setup();
+    const lwd = (await personByMobile(b.app.store.db, "13800000002"))!;
+    await b.app.store.db.$transaction(async (tx) => {
+      await bindIdentity(tx, { channel: "memory", platformUserId: "lwd", personId: lwd.id, by: "test", actor: "test" }, new Date());
+      const r = await ensureRegionPath(tx, "示范县/渠阳镇/泡里村");
+      await registerGroup(tx, { channel: "telegram", chatId: String(group.id), regionId: r.id, purpose: "网格群", actor: "test" }, new Date());
+    });
+    await b.send("lwd", "发布预警 渠阳镇气象台发布暴雨橙色预警：未来3小时降雨量将达50毫米以上");
+    await b.send("lwd", "渠阳镇");
+    await b.send("lwd", "网格员");
+    await b.send("lwd", "仅确认收到");
+    await b.send("lwd", "确认");
+    const toGroup = () => sent().filter((s) => String(s.chat_id) === String(group.id));
+    await waitFor(() => toGroup().length === 1 && sent().filter((s) => String(s.chat_id) === "501").length === 1, "the tally and the private notices");
+    const tally = toGroup()[0]!;
+    expect(tally.text).toContain("本群已确认 0/2 人");
+    const tallyId = [...emu.botMessages.entries()].find(([, m]) => String((m.chat as { id: number }).id) === String(group.id))![0];
+    // 杨波 presses 收到 under his private notice; 黄丽 types 收到 in the group.
+    const privateId = [...emu.botMessages.entries()].find(([, m]) => String((m.chat as { id: number }).id) === "501")![0];
+    emu.userPresses({ id: 501, type: "private" }, yang, privateId, 0);
+    await waitFor(() => emu.callsOf("editMessageText").length === 1, "the first tally edit");
+    emu.userSends(group, huang, { text: "收到" });
+    await waitFor(() => emu.callsOf("editMessageText").length === 2, "the second tally edit");
+    const edits = emu.callsOf("editMessageText") as { chat_id: string; message_id: number; text: string }[];
+    expect(edits.map((e) => [String(e.chat_id), e.message_id])).toEqual([[String(group.id), tallyId], [String(group.id), tallyId]]);
+    expect(edits[0]!.text).toContain("本群已确认 1/2 人");
+    expect(edits[1]!.text).toContain("本群已确认 2/2 人");
+    expect(toGroup()).toHaveLength(1); // never re-posted
   });
 
   it("takes updates by webhook, checking the secret token", async () => {

@@ -175,6 +175,13 @@ export class TelegramEmulator {
       case "sendMessage": return ok(stored({ text: body.text }));
       case "sendPhoto": return ok(stored({ photo: [{ file_id: "sent", file_unique_id: "sentu", width: 1, height: 1 }], ...(body.caption ? { caption: body.caption } : {}) }));
       case "sendDocument": return ok(stored({ document: { file_id: "sentdoc", file_unique_id: "sentdocu" }, ...(body.caption ? { caption: body.caption } : {}) }));
+      case "editMessageText": {
+        const msg = this.botMessages.get(Number(body.message_id));
+        if (!msg) return send(400, { ok: false, error_code: 400, description: "Bad Request: message to edit not found" });
+        msg.text = body.text;
+        if (body.reply_markup) msg.reply_markup = body.reply_markup;
+        return ok(msg);
+      }
       case "editMessageReplyMarkup": {
         const msg = this.botMessages.get(Number(body.message_id));
         if (!msg) return send(400, { ok: false, error_code: 400, description: "Bad Request: message to edit not found" });
