@@ -83,8 +83,14 @@ export async function issue(
   await audit(tx, { at: now, actor: o.issuer.key, action: "warning.issue", entity: "warning", entityId: w.number, after: { ...o, issuer: o.issuer.personId, targets: people.length } });
   const notice = t(say(o.response === "measures" ? "warning.notice_measures" : "warning.notice", { number: w.number, type: w.type, level: w.level, text: w.text }));
   const items: OutboxItem[] = [];
+  const unreachable: number[] = [];
   for (const p of people) {
-    for (const i of await toPerson(tx, p.id, notice, `yj:${w.id}:p:${p.id}:0`)) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
+    const mine = await toPerson(tx, p.id, notice, `yj:${w.id}:p:${p.id}:0`);
+    if (mine.length === 0) unreachable.push(p.id);
+    for (const i of mine) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
+  }
+  if (unreachable.length) {
+    await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: { in: unreachable } }, data: { status: "无法送达", reason: "没有绑定的聊天账号，所在区域也没有登记的群" } });
   }
   const groups = await targetGroups(tx, o.regions);
   for (const g of groups) {
@@ -163,12 +169,14 @@ async function status(tx: Tx, w: WarningRow, now: Date): Promise<Say[]> {
     const key = s.regionPath.split("/").slice(0, 3).join("/");
     byRegion.set(key, [...(byRegion.get(key) ?? []), names.get(s.personId) ?? ""]);
   }
+  const unreachable = targets.filter((x) => x.status === "无法送达");
   const out: Say[] = [say("warning.status", {
     number: w.number, type: w.type, level: w.level, state: w.status === "active" ? "生效中" : w.status === "lifted" ? "已解除" : "已结束",
     sent: count("sent") + count("failed") + count("pending") + count("sending"), delivered: count("sent"), confirmed: f.confirmed, total: f.total, rate: f.rate,
     median: f.medianMinutes === null ? "—" : `${f.medianMinutes}分钟`, cycle: w.cycle,
   })];
   for (const [r, ns] of [...byRegion].sort()) out.push(say("warning.status_silent", { region: r, count: ns.length, names: ns.slice(0, 30).join("、") }));
+  if (unreachable.length) out.push(say("warning.status_unreachable", { count: unreachable.length, reasons: [...new Set(unreachable.map((u) => u.reason ?? ""))].join("；") }));
   void now;
   return out;
 }
@@ -272,10 +280,18 @@ export function warningJob(d: WarningJobDeps): JobDef {
           } else {
             const cycle = w.cycle + 1;
             await tx.warning.update({ where: { id: w.id }, data: { cycle, lastCycleAt: now } });
-            const silent = await tx.warningTarget.findMany({ where: { warningId: w.id, status: "未确认" } });
+            // A notice the platform refused for good: that person is 无法送达, with the reason.
+            const failed = await tx.outboxMessage.findMany({ where: { status: "failed", dedupeKey: { startsWith: `yj:${w.id}:p:` } }, select: { dedupeKey: true, lastError: true } });
+            for (const f of failed) {
+              const pid = Number(f.dedupeKey!.split(":")[3]);
+              await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: pid, status: "未确认" }, data: { status: "无法送达", reason: f.lastError ?? "发送失败" } });
+            }
+            // The unreachable are not called again, but their superiors still hear that they are silent.
+            const silent = await tx.warningTarget.findMany({ where: { warningId: w.id, status: { in: ["未确认", "无法送达"] } } });
             const names = new Map((await tx.person.findMany({ where: { id: { in: silent.map((s) => s.personId) } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
             const recall = d.render(say("warning.recall", { number: w.number, type: w.type, level: w.level, text: w.text, cycle }));
             for (const s of silent) {
+              if (s.status === "无法送达") continue;
               await tx.warningTarget.update({ where: { id: s.id }, data: { calls: { increment: 1 } } });
               for (const i of await toPerson(tx, s.personId, recall, `yj:${w.id}:p:${s.personId}:${cycle}`)) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
             }

@@ -122,6 +122,53 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     expect(denied).toBe(2);
   });
 
+  it("asks for measures, upgrades, lifts, and sends a closing summary when a warning ends", async () => {
+    const b = await startBot({ bind: { u1: "13800000007", a: "13800000008", u2: "13800000009", lwd: "13800000002" } });
+    bots.push(b);
+    const mine = (ms: { chatId: string; text: string }[], who: string) => texts(ms.filter((m) => m.chatId === `dm-${who}`) as never);
+    await b.send("lwd", "发布预警");
+    await b.send("lwd", "地质灾害");
+    await b.send("lwd", "橙");
+    await b.send("lwd", "高坪村后山出现裂缝，请做好群众转移准备");
+    await b.send("lwd", "渠阳镇");
+    await b.send("lwd", "网格员");
+    await b.send("lwd", "确认并报告措施");
+    await b.send("lwd", "确认");
+    const w = await b.app.store.db.warning.findFirstOrThrow();
+    expect(w).toMatchObject({ type: "地质灾害", level: "橙", response: "measures", recallMinutes: 20 });
+    // 收到 then the measures.
+    const ack = mine(await b.send("u1", "收到"), "u1");
+    expect(ack.join("\n")).toContain(`已确认收到预警 ${w.number}`);
+    expect(ack.join("\n")).toContain("请简要报告已采取的防范措施");
+    expect(mine(await b.send("u1", "已通知后山5户撤离"), "u1")).toEqual([`已记录预警 ${w.number} 的防范措施。`]);
+    expect((await b.app.store.db.warningTarget.findFirstOrThrow({ where: { personId: (await b.app.store.db.person.findUniqueOrThrow({ where: { mobile: "13800000007" } })).id } })).measures).toBe("已通知后山5户撤离");
+    // Upgrade to red: faster re-calls from now on; a downgrade is refused.
+    expect(mine(await b.send("lwd", `升级预警 ${w.number} 黄`), "lwd")).toEqual(["升级后的等级须高于当前的橙色。"]);
+    expect(mine(await b.send("lwd", `升级预警 ${w.number} 红`), "lwd")).toEqual([`预警 ${w.number} 已升级为红色，叫应间隔按红色预警执行。`]);
+    expect(await b.app.store.db.warning.findFirstOrThrow()).toMatchObject({ level: "红", recallMinutes: 10 });
+    // Ends after its cycles: the issuer gets the closing summary.
+    const out = await b.advance(24 * 60 * MIN);
+    const end = out.filter((m) => m.chatId === "lwd" && m.text.includes("已结束"));
+    expect(end).toHaveLength(1);
+    expect(end[0]!.text).toContain(`预警 ${w.number}（地质灾害红色，已结束`);
+    expect(mine(await b.send("lwd", `解除预警 ${w.number}`), "lwd")).toEqual([`预警 ${w.number} 已解除或已结束。`]);
+  });
+
+  it("lifts an active warning with a notice to its groups", async () => {
+    const b = await startBot({ bind: { u1: "13800000007", lwd: "13800000002", lz: "13800000005" } });
+    bots.push(b);
+    await b.send("lwd", "发布预警 暴雨蓝色预警");
+    await b.send("lwd", "渠阳镇");
+    await b.send("lwd", "网格员");
+    await b.send("lwd", "仅确认收到");
+    await b.send("lwd", "确认");
+    const w = await b.app.store.db.warning.findFirstOrThrow();
+    expect(texts(await b.send("lz", `解除预警 ${w.number}`) as never).join()).toContain(`预警 ${w.number} 已解除`); // a leader over the target region
+    const lifted = b.channel.sent.filter((m) => m.text === `【预警解除】${w.number} 暴雨蓝色预警已解除。`);
+    expect(lifted.map((m) => m.chatId)).toEqual(["泡里村网格群"]);
+    expect((await b.app.store.db.warning.findFirstOrThrow()).status).toBe("lifted");
+  });
+
   it("resumes a fan-out interrupted by a crash with no duplicate and no gap", async () => {
     const url = tmpDbUrl();
     // First run: the network dies after 120 messages, then the process does.
