@@ -12,6 +12,7 @@ import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow }
 import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
+import { seasonalJob } from "./flows/seasonal.js";
 import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./flows/warnings.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
@@ -120,6 +121,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     ...routineJobs({ ...routineDeps, db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     ...dutyJobs({ db, rules: config.duty, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     warningJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
+    seasonalJob({ db, reminders: config.seasonal, now: () => o.clock.now(), notify }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

@@ -90,7 +90,7 @@ export async function issue(
     for (const i of mine) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
   }
   if (unreachable.length) {
-    await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: { in: unreachable } }, data: { status: "无法送达", reason: "没有绑定的聊天账号，所在区域也没有登记的群" } });
+    await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: { in: unreachable } }, data: { status: "无法送达", reason: t(say("warning.unreachable_reason")) } });
   }
   const groups = await targetGroups(tx, o.regions);
   for (const g of groups) {

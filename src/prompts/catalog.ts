@@ -358,6 +358,7 @@ export const PROMPT_CATALOG = {
   "warning.status": ["number", "type", "level", "state", "sent", "delivered", "confirmed", "total", "rate", "median", "cycle"],
   "warning.status_silent": ["region", "count", "names"],
   "warning.status_unreachable": ["count", "reasons"],
+  "warning.unreachable_reason": [],
   "warning.not_found": ["number"],
   "warning.not_active": ["number"],
   "warning.lifted": ["number"],

@@ -51,6 +51,14 @@ export const BotConfigSchema = z.object({
     recallMinutes: z.number().int().min(1).max(1440), cycles: z.number().int().min(0).max(50),
     escalateAfter: z.number().int().min(1).max(50), hours: z.number().min(1).max(720),
   }).strict()).default(DEFAULT_CYCLES),
+  seasonal: z.array(z.object({
+    name: z.string().min(1),
+    from: z.string().regex(/^\d{2}-\d{2}$/, "应写作 MM-DD"),
+    to: z.string().regex(/^\d{2}-\d{2}$/, "应写作 MM-DD"),
+    time: HHMM,
+    purposes: z.array(z.enum(["网格群", "值班群", "领导群", "工作群"])).min(1),
+    text: z.string().min(4),
+  }).strict()).default([]),
   duty: z.object({
     remindBeforeMinutes: z.number().int().min(0).max(720),
     signInGraceMinutes: z.number().int().min(0).max(240),

@@ -194,3 +194,25 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     expect(new Set(all).size).toBe(330);
   });
 });
+
+describe("seasonal reminders from config", () => {
+  it("knows a season that wraps over the new year", async () => {
+    const { inSeason } = await import("../../src/flows/seasonal.js");
+    expect(inSeason({ from: "03-28", to: "04-08" }, "2026-04-05")).toBe(true);
+    expect(inSeason({ from: "03-28", to: "04-08" }, "2026-04-09")).toBe(false);
+    expect(inSeason({ from: "12-01", to: "02-28" }, "2027-01-15")).toBe(true);
+    expect(inSeason({ from: "12-01", to: "02-28" }, "2026-11-30")).toBe(false);
+  });
+
+  it("posts the configured reminder to the configured groups once a day, in season only", async () => {
+    const b = await startBot({ bind: {}, now: new Date("2027-04-07T07:00:00+08:00") });
+    bots.push(b);
+    let out = await b.advance(60 * MIN + MIN); // 08:01 on 04-07, in the 清明 season
+    const fire = out.filter((m) => m.text.startsWith("【森林防火提醒】"));
+    expect(fire.map((m) => m.chatId)).toEqual(["泡里村网格群"]);
+    out = await b.advance(24 * 60 * MIN); // 04-08: still in season
+    expect(out.filter((m) => m.text.startsWith("【森林防火提醒】"))).toHaveLength(1);
+    out = await b.advance(24 * 60 * MIN); // 04-09: over
+    expect(out.filter((m) => m.text.startsWith("【森林防火提醒】"))).toEqual([]);
+  });
+});

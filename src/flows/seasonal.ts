@@ -1,0 +1,66 @@
+/**
+ * Seasonal reminders (e.g. daily forest-fire reminders during 清明) — dates, time,
+ * groups and wording all come from the config file (`seasonal`), not from code.
+ */
+import type { OutboxItem } from "../core/ports.js";
+import type { JobDef } from "../scheduler/scheduler.js";
+import type { Db } from "../store/db.js";
+import { enqueue } from "../store/outbox.js";
+import { claimPhase, phasesDone } from "../store/routines.js";
+import { addDays, fromLocal, toLocalDate } from "../time/shanghai.js";
+import { toGroup } from "./notify.js";
+
+export interface Seasonal {
+  name: string;
+  from: string; // MM-DD
+  to: string;
+  time: string; // HH:MM
+  purposes: string[];
+  text: string;
+}
+
+/** In season on this date? A range like 12-01…02-28 wraps over the new year. */
+export function inSeason(s: Pick<Seasonal, "from" | "to">, date: string): boolean {
+  const md = date.slice(5);
+  return s.from <= s.to ? s.from <= md && md <= s.to : md >= s.from || md <= s.to;
+}
+
+function at(date: string, time: string): Date {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return fromLocal(y, m, d, Number(time.slice(0, 2)), Number(time.slice(3)));
+}
+
+export function seasonalJob(d: { db: Db; reminders: Seasonal[]; now: () => Date; notify: (c: Set<string>) => void }): JobDef {
+  /** Today's and tomorrow's sends not yet made, earliest first. */
+  async function pending(now: Date) {
+    const today = toLocalDate(now);
+    const out: { s: Seasonal; date: string; at: Date }[] = [];
+    for (const s of d.reminders) {
+      const done = new Set((await phasesDone(d.db, `seasonal:${s.name}`, [today, addDays(today, 1)])).map((p) => p.date));
+      for (const date of [today, addDays(today, 1)]) if (inSeason(s, date) && !done.has(date)) out.push({ s, date, at: at(date, s.time) });
+    }
+    return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+  return {
+    name: "seasonal",
+    catchUpWithinMs: 12 * 3600_000,
+    nextWorkAt: async () => (await pending(d.now()))[0]?.at ?? null,
+    async run() {
+      const now = d.now();
+      const touched = new Set<string>();
+      for (const p of await pending(now)) {
+        if (p.at > now) break;
+        await d.db.$transaction(async (tx) => {
+          if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return;
+          const groups = await tx.groupChat.findMany({ where: { purpose: { in: p.s.purposes } } });
+          const items: OutboxItem[] = groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`));
+          if (items.length) {
+            await enqueue(tx, items, now);
+            for (const i of items) touched.add(i.channel);
+          }
+        });
+      }
+      if (touched.size) d.notify(touched);
+    },
+  };
+}
