@@ -138,7 +138,9 @@ async function confirm(ctx: CommandContext<Tx>): Promise<Say[] | { startFlow: st
     out.push(say("warning.confirmed", { number: tg.warning.number, minutes: Math.round((ctx.now.getTime() - tg.warning.createdAt.getTime()) / 60_000) }));
     if (tg.warning.response === "measures") measuresFor = tg.warning.number;
   }
-  return measuresFor ? { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out } as never : out;
+  if (measuresFor) return { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out } as never;
+  // In a group the edited tally is the answer: groups allow only ~20 bot messages a minute.
+  return ctx.chat.chatKind === "group" ? [] : out;
 }
 
 export const warningMeasuresFlow: FlowDef<Tx> = {
