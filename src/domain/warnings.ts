@@ -67,3 +67,20 @@ export function warningNumber(date: string, seq: number): string {
 }
 
 export const WARNING_NUMBER = /^YJ-\d{8}-\d{2,}$/i;
+
+/**
+ * The issuer's own cycle settings, any part of: `间隔15分钟 5轮 2轮后上报 12小时`.
+ * Returns null when nothing could be read.
+ */
+export function parseCycleSettings(text: string, base: CycleSettings): CycleSettings | null {
+  const t = text.normalize("NFKC").replace(/\s+/g, "");
+  const num = (re: RegExp) => { const m = re.exec(t); return m ? Number(m[1]) : undefined; };
+  const recall = num(/(?:间隔|每)?(\d+)分钟/);
+  const escalate = num(/(\d+)轮(?:后|未确认)?(?:上报|升级)/);
+  const cycles = num(/(?:共|叫应)?(\d+)轮(?!后|未确认|上报|升级)/);
+  const hours = num(/(\d+)小时/);
+  if ([recall, escalate, cycles, hours].every((x) => x === undefined)) return null;
+  const out = { recallMinutes: recall ?? base.recallMinutes, cycles: cycles ?? base.cycles, escalateAfter: escalate ?? base.escalateAfter, hours: hours ?? base.hours };
+  const ok = out.recallMinutes >= 1 && out.recallMinutes <= 1440 && out.cycles >= 0 && out.cycles <= 50 && out.escalateAfter >= 1 && out.hours >= 1 && out.hours <= 720;
+  return ok ? out : null;
+}

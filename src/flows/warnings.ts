@@ -8,7 +8,8 @@ import type { CommandContext, CommandDef } from "../core/commands.js";
 import type { FlowDef } from "../core/flow-types.js";
 import type { Actor, OutboxItem } from "../core/ports.js";
 import { LEADER_ROLES, within } from "../domain/org.js";
-import { figures, levelRank, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
+import type { StepInput } from "../core/flow-types.js";
+import { figures, levelRank, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
@@ -36,6 +37,20 @@ function tallyText(t: (s: Say) => string, w: WarningRow, inGroup: { status: stri
   return t(say("warning.tally", { number: w.number, type: w.type, level: w.level, text: w.text, confirmed, total: inGroup.length }));
 }
 
+/** Optional own cycle settings; skipping keeps the level's defaults from the config file. */
+function cycleInput(settings: WarningSettings): StepInput<CycleSettings & { [k: string]: number }> {
+  return {
+    kind: "text",
+    hint: () => say("warning.hint.cycle"),
+    parse: (m, ctx) => {
+      const base = settings[(ctx.answers.level as WarningLevel | undefined) ?? "蓝"];
+      const c = parseCycleSettings(m.text, base);
+      return c ? { ok: true, value: { ...c } } : { ok: false, error: say("warning.bad_cycle", { text: m.text.slice(0, 20) }) };
+    },
+    format: (v) => `每${v.recallMinutes}分钟叫应，共${v.cycles}轮，${v.escalateAfter}轮未确认上报，${v.hours}小时后结束`,
+  };
+}
+
 export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
   return {
     id: "warning-issue",
@@ -47,6 +62,7 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: text({ min: 2, max: 200 }) },
       { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES)) },
       { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(["仅确认收到", "确认并报告措施"]) },
+      { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
     async complete({ tx, now, person, t, send }, a) {
       const regions: string[] = [];
@@ -57,8 +73,9 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
         regions.push(r.path);
       }
       const level = a.level as WarningLevel;
-      const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response: a.response === "确认并报告措施" ? "measures" : "confirm", cycle: settings[level] }, now, t, send);
-      return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: settings[level].recallMinutes })] };
+      const cycle = (a.cycle as CycleSettings | undefined) ?? settings[level];
+      const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response: a.response === "确认并报告措施" ? "measures" : "confirm", cycle }, now, t, send);
+      return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: cycle.recallMinutes })] };
     },
   };
 }

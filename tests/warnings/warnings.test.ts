@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryChannel } from "../../src/channels/memory.js";
 import { SendError } from "../../src/core/channel.js";
-import { figures, parseOfficialWarning } from "../../src/domain/warnings.js";
+import { figures, parseCycleSettings, parseOfficialWarning } from "../../src/domain/warnings.js";
 import { validateRoster } from "../../src/domain/roster.js";
 import { bindIdentity, ensureRegionPath, importRoster, registerGroup } from "../../src/store/org.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
@@ -41,6 +41,7 @@ async function issueYellow(b: TestBot): Promise<string> {
   await b.send("county", "演练县");
   await b.send("county", "网格员");
   await b.send("county", "仅确认收到");
+  await b.send("county", "跳过");
   await b.send("county", "确认");
   return (await b.app.store.db.warning.findFirstOrThrow({ orderBy: { id: "desc" } })).number;
 }
@@ -52,6 +53,15 @@ describe("warning text and figures", () => {
     expect(parseOfficialWarning("地质灾害气象风险黄色预警")).toEqual({ type: "地质灾害", level: "黄" });
     expect(parseOfficialWarning("明天有雨")).toEqual({});
   });
+  it("reads the issuer's own cycle settings", () => {
+    const base = { recallMinutes: 30, cycles: 4, escalateAfter: 2, hours: 24 };
+    expect(parseCycleSettings("间隔15分钟 5轮 2轮后上报 12小时", base)).toEqual({ recallMinutes: 15, cycles: 5, escalateAfter: 2, hours: 12 });
+    expect(parseCycleSettings("每10分钟", base)).toEqual({ ...base, recallMinutes: 10 });
+    expect(parseCycleSettings("3轮未确认上报", base)).toEqual({ ...base, escalateAfter: 3 });
+    expect(parseCycleSettings("尽快", base)).toBeNull();
+    expect(parseCycleSettings("间隔0分钟", base)).toBeNull();
+  });
+
   it("computes the confirm rate and the median time", () => {
     const t0 = new Date("2026-11-25T00:00:00Z");
     const at = (m: number) => new Date(t0.getTime() + m * MIN);
@@ -133,6 +143,7 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     await b.send("lwd", "渠阳镇");
     await b.send("lwd", "网格员");
     await b.send("lwd", "确认并报告措施");
+    expect(texts(await b.send("lwd", "间隔20分钟 4轮 1轮后上报 24小时") as never).join()).toContain("· 叫应设置：每20分钟叫应，共4轮，1轮未确认上报，24小时后结束");
     await b.send("lwd", "确认");
     const w = await b.app.store.db.warning.findFirstOrThrow();
     expect(w).toMatchObject({ type: "地质灾害", level: "橙", response: "measures", recallMinutes: 20 });
@@ -161,6 +172,7 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     await b.send("lwd", "渠阳镇");
     await b.send("lwd", "网格员");
     await b.send("lwd", "仅确认收到");
+    await b.send("lwd", "跳过");
     await b.send("lwd", "确认");
     const w = await b.app.store.db.warning.findFirstOrThrow();
     expect(texts(await b.send("lz", `解除预警 ${w.number}`) as never).join()).toContain(`预警 ${w.number} 已解除`); // a leader over the target region
