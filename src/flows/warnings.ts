@@ -47,7 +47,7 @@ function cycleInput(settings: WarningSettings): StepInput<CycleSettings & { [k: 
       const c = parseCycleSettings(m.text, base);
       return c ? { ok: true, value: { ...c } } : { ok: false, error: say("warning.bad_cycle", { text: m.text.slice(0, 20) }) };
     },
-    format: (v) => `每${v.recallMinutes}分钟叫应，共${v.cycles}轮，${v.escalateAfter}轮未确认上报，${v.hours}小时后结束`,
+    format: (v, ctx) => ctx.t(say("warning.cycle_value", { recall: v.recallMinutes, cycles: v.cycles, escalate: v.escalateAfter, hours: v.hours })),
   };
 }
 

@@ -359,7 +359,7 @@ export const PROMPT_CATALOG = {
   "warning.status_silent": ["region", "count", "names"],
   "warning.status_unreachable": ["count", "reasons"],
   "warning.unreachable_reason": [],
-  "warning.ask.cycle": [], "warning.label.cycle": [], "warning.hint.cycle": [], "warning.bad_cycle": ["text"],
+  "warning.ask.cycle": [], "warning.cycle_value": ["recall", "cycles", "escalate", "hours"], "warning.label.cycle": [], "warning.hint.cycle": [], "warning.bad_cycle": ["text"],
   "warning.not_found": ["number"],
   "warning.not_active": ["number"],
   "warning.lifted": ["number"],
