@@ -15,10 +15,9 @@ import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
 import * as duty from "../store/duty.js";
 import { personById } from "../store/org.js";
-import { enqueue } from "../store/outbox.js";
 import { formatLocal, fromLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, file, text } from "./inputs.js";
-import { toPerson } from "./notify.js";
+import { toPerson, enqueueNoting } from "./notify.js";
 import { audit } from "../store/audit.js";
 import { parseChineseDate } from "../time/chinese-date.js";
 
@@ -231,10 +230,7 @@ export function dutyJobs(d: DutyJobDeps): JobDef[] {
           if (x.kind === "noon-remind" && !noon) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.noon_remind", { deadline: d.rules.noonDeadline })), `${key}:${id}`)));
           if (x.kind === "noon-escalate" && !noon) items = await toPerson(tx, s.leaderId, d.render(say("duty.job.noon_escalate", { region: s.regionPath, names, deadline: d.rules.noonDeadline })), key);
           await duty.addDutyEvent(tx, { shiftId: s.id, kind: x.kind, at: now, note: items.length ? "sent" : "not needed" });
-          if (items.length) {
-            await enqueue(tx, items, now);
-            for (const i of items) touched.add(i.channel);
-          }
+          await enqueueNoting(tx, items, now, touched);
         });
       }
       if (touched.size) d.notify(touched);

@@ -12,8 +12,7 @@ import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
 import * as hz from "../store/hazards.js";
 import { peopleAt } from "../store/org.js";
-import { toGroup, toPerson } from "./notify.js";
-import { enqueue } from "../store/outbox.js";
+import { enqueueNoting, toGroup, toPerson } from "./notify.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 
 export interface HazardJobDeps {
@@ -31,11 +30,7 @@ async function leadersAt(tx: Tx, regionPath: string, depth: number) {
 }
 
 export function hazardJobs(d: HazardJobDeps): JobDef[] {
-  const send = async (tx: Tx, items: OutboxItem[], now: Date, touched: Set<string>) => {
-    if (items.length === 0) return;
-    await enqueue(tx, items, now);
-    for (const i of items) touched.add(i.channel);
-  };
+  const send = enqueueNoting;
 
   const daily: JobDef = {
     name: "hazard-daily",

@@ -8,7 +8,7 @@ import type { OutboxItem } from "../core/ports.js";
 import { addReminder, isLate, REMINDER_CATEGORIES, reminderDueAt, settleReminder } from "../domain/reminders.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
-import { enqueue } from "../store/outbox.js";
+import { enqueueNoting } from "./notify.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "../store/reminders.js";
 import { formatLocal } from "../time/shanghai.js";
 import { choice, clockTime, date, text } from "./inputs.js";
@@ -68,8 +68,7 @@ export function reminderJob(deps: { db: Db; render: (s: Say) => string; now: () 
           const params = { content: r.content, category: r.category, name: r.creatorName };
           const text = deps.render(isLate(r.dueAt, now) ? say("remind.due_late", { ...params, when: formatLocal(r.dueAt) }) : say("remind.due", params));
           const item: OutboxItem = { channel: r.channel, chatId: r.chatId, payload: r.chatKind === "group" ? { text, choices: [], mention: { id: r.creatorId, name: r.creatorName } } : { text, choices: [] }, dedupeKey: `reminder:${r.id}` };
-          await enqueue(tx, [item], now);
-          touched.add(r.channel);
+          await enqueueNoting(tx, [item], now, touched);
         });
       }
       if (touched.size) deps.notify(touched);

@@ -13,11 +13,10 @@ import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
 import { peopleAt, type PersonProfile } from "../store/org.js";
-import { enqueue } from "../store/outbox.js";
 import * as rt from "../store/routines.js";
 import { addDays, formatLocal, toLocalDate } from "../time/shanghai.js";
 import { confirm, number, photos, text } from "./inputs.js";
-import { toGroup, toPerson } from "./notify.js";
+import { toGroup, toPerson, enqueueNoting } from "./notify.js";
 
 export interface RoutineDeps {
   routines: Record<RoutineId, RoutineConfig>;
@@ -169,10 +168,7 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
         await rt.recordMisses(tx, id, date, missing);
         if (id === "patrol") items.push(...(await townshipTables(tx, date, people, reports, key)));
       }
-      if (items.length) {
-        await enqueue(tx, items, now);
-        for (const i of items) touched.add(i.channel);
-      }
+      await enqueueNoting(tx, items, now, touched);
     });
   }
 
@@ -217,15 +213,14 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
       const now = d.now();
       const year = nextYearMissing(toLocalDate(now), d.calendar);
       if (year === null) return;
+      const touched = new Set<string>();
       await d.db.$transaction(async (tx) => {
         const admins = await tx.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true } });
         const items: OutboxItem[] = [];
         for (const a of admins) items.push(...(await toPerson(tx, a.id, d.render(say("calendar.missing_next_year", { year })), `cal:${toLocalDate(now)}:${a.id}`)));
-        if (items.length) {
-          await enqueue(tx, items, now);
-          d.notify(new Set(items.map((i) => i.channel)));
-        }
+        await enqueueNoting(tx, items, now, touched);
       });
+      if (touched.size) d.notify(touched);
     },
   };
   return [tick, calendarCheck];

@@ -5,10 +5,9 @@
 import type { OutboxItem } from "../core/ports.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db } from "../store/db.js";
-import { enqueue } from "../store/outbox.js";
 import { claimPhase, phasesDone } from "../store/routines.js";
 import { addDays, fromLocal, toLocalDate } from "../time/shanghai.js";
-import { toGroup } from "./notify.js";
+import { toGroup, enqueueNoting } from "./notify.js";
 
 export interface Seasonal {
   name: string;
@@ -54,10 +53,7 @@ export function seasonalJob(d: { db: Db; reminders: Seasonal[]; now: () => Date;
           if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return;
           const groups = await tx.groupChat.findMany({ where: { purpose: { in: p.s.purposes } } });
           const items: OutboxItem[] = groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`));
-          if (items.length) {
-            await enqueue(tx, items, now);
-            for (const i of items) touched.add(i.channel);
-          }
+          await enqueueNoting(tx, items, now, touched);
         });
       }
       if (touched.size) d.notify(touched);

@@ -15,10 +15,9 @@ import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
 import type { Db, Tx } from "../store/db.js";
 import { findRegion, peopleAt } from "../store/org.js";
-import { enqueue } from "../store/outbox.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, text } from "./inputs.js";
-import { toGroup, toPerson } from "./notify.js";
+import { toGroup, toPerson, enqueueNoting } from "./notify.js";
 
 export type WarningSettings = Record<WarningLevel, CycleSettings>;
 const TARGET_ROLES: Record<string, string[]> = { 网格员: ["网格员"], 网格员和值班员: ["网格员", "值班员"], 全部人员: ["网格员", "灾害信息员", "值班员", "带班领导", "局领导", "管理员"] };
@@ -334,10 +333,7 @@ export function warningJob(d: WarningJobDeps): JobDef {
               if (due.length) await tx.warningTarget.updateMany({ where: { id: { in: due.map((s) => s.id) } }, data: { escalations: level } });
             }
           }
-          if (items.length) {
-            await enqueue(tx, items, now);
-            for (const i of items) touched.add(i.channel);
-          }
+          await enqueueNoting(tx, items, now, touched);
         });
       }
       if (touched.size) d.notify(touched);
