@@ -128,7 +128,13 @@ export class Scheduler {
       const c = this.o.config.jobs[j.name];
       if (!c?.enabled) continue;
       const task = cron.schedule(c.cron, async (ctx) => {
-        await this.runOccurrence(j.name, floorMinute(ctx.date ?? this.o.clock.now()), "cron");
+        const at = floorMinute(ctx.date ?? this.o.clock.now());
+        // Every-minute pollers with nothing due do not run (nor leave a JobRun row per minute).
+        if (j.nextWorkAt) {
+          const next = await j.nextWorkAt().catch(() => at);
+          if (next === null || next.getTime() > at.getTime() + MINUTE - 1) return;
+        }
+        await this.runOccurrence(j.name, at, "cron");
       }, { timezone: TIME_ZONE, name: j.name, noOverlap: true });
       this.tasks.push(task);
     }
