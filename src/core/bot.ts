@@ -398,11 +398,12 @@ function sessionTarget(s: SessionRecord, stored: StoredSession) {
  * The arguments as typed (the router matched on the folded form, which turns
  * "，" into ","): free text such as a progress note keeps its own punctuation.
  */
-function rawArgs(text: string, m: { args: string; viaSlash: boolean; command: { keywords: string[] } }): string {
+function rawArgs(text: string, m: { args: string; viaSlash: boolean; command: { keywords: string[]; matches?: unknown } }): string {
   const t = text.trim();
   if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
   const kw = [...m.command.keywords].sort((a, b) => b.length - a.length).find((k) => t.startsWith(k));
-  return kw ? t.slice(kw.length).trim() : m.args;
+  // A question matched as a whole ("本周隐患情况") is its own argument.
+  return kw ? t.slice(kw.length).trim() : m.command.matches ? t : m.args;
 }
 
 function chatOf(msg: InboundMessage) {

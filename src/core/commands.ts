@@ -36,6 +36,8 @@ export interface CommandDef<Tx = unknown> {
   permission: string;
   /** Left out of the help list for this person (e.g. 绑定 once bound). */
   hidden?: (actor: Actor) => boolean;
+  /** Also taken when no keyword matches and this predicate holds (a question like "本周隐患情况"). */
+  matches?: (norm: string) => boolean;
   /** A word that is also an answer (`确认`): a command only when no dialog is open. */
   outsideDialogs?: boolean;
 }
@@ -84,7 +86,10 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
       }
     }
   }
-  if (!best) return { kind: "none" };
+  if (!best) {
+    const byQuestion = commands.find((c) => c.matches?.(norm));
+    return byQuestion ? { kind: "command", match: { command: byQuestion, args: norm, exact: false, viaSlash: false } } : { kind: "none" };
+  }
   const args = norm.slice(best.kw.length).trim();
   return { kind: "command", match: { command: best.command, args, exact: args === "", viaSlash: false } };
 }

@@ -371,6 +371,18 @@ export const PROMPT_CATALOG = {
   "warning.recall_group": ["number", "count", "names"],
   "warning.escalate": ["number", "type", "level", "area", "count", "names"],
 
+  // quick stats (统计)
+  "stats.describe": [],
+  "stats.out_of_scope": ["region", "scope"],
+  "stats.hazard": ["region", "period", "found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],
+  "stats.patrol": ["region", "period", "reported", "missed", "rate"],
+  "stats.duty": ["region", "period", "shifts", "signedIn", "late", "rate"],
+  "stats.warning": ["region", "period", "warnings", "total", "confirmed", "rate"],
+  "stats.change.up": ["pct"],
+  "stats.change.down": ["pct"],
+  "stats.change.flat": [],
+  "stats.change.none": [],
+
   // help describes itself too
   "help.describe": [],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,0 +1,80 @@
+/**
+ * The figures a chief quotes, from indexed counts (never by loading rows into
+ * JS): hazards found / rectified / 整改率 with 环比 and 同比, patrol report rate,
+ * duty sign-ins, warnings and their 叫应率.
+ */
+import type { Period } from "../domain/period.js";
+import type { Db, Tx } from "../store/db.js";
+import { toLocalDate } from "../time/shanghai.js";
+
+const inRegion = (regionPath: string) => ({ OR: [{ regionPath }, { regionPath: { startsWith: `${regionPath}/` } }] });
+const inPeriod = (p: Period) => ({ createdAt: { gte: p.from, lt: p.to } });
+
+export interface HazardFigures {
+  found: number;
+  major: number;
+  rectified: number;
+  closed: number;
+  overdue: number;
+  listed: number;
+  /** 整改率 with one decimal, "—" when nothing was found. */
+  rate: string;
+}
+
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? "—" : `${(Math.round((part / whole) * 1000) / 10).toFixed(1)}%`;
+}
+
+/** 环比 / 同比 wording: 上升12.5% / 下降20.0% / 持平 / 上期为0. */
+export function change(cur: number, before: number): { dir: "up" | "down" | "flat" | "none"; pct: string } {
+  if (before === 0) return { dir: cur === 0 ? "flat" : "none", pct: "" };
+  if (cur === before) return { dir: "flat", pct: "" };
+  return { dir: cur > before ? "up" : "down", pct: `${(Math.round((Math.abs(cur - before) / before) * 1000) / 10).toFixed(1)}%` };
+}
+
+export async function hazardFigures(db: Db | Tx, regionPath: string, p: Period, now: Date): Promise<HazardFigures> {
+  const base = { ...inRegion(regionPath), ...inPeriod(p) };
+  const today = toLocalDate(now);
+  const [found, major, rectified, closed, overdue, listed] = await Promise.all([
+    db.hazard.count({ where: base }),
+    db.hazard.count({ where: { ...base, level: "重大" } }),
+    db.hazard.count({ where: { ...base, status: { in: ["已整改", "已销号"] } } }),
+    db.hazard.count({ where: { ...base, status: "已销号" } }),
+    db.hazard.count({ where: { ...base, status: { in: ["待整改", "整改中"] }, deadline: { lt: today } } }),
+    db.hazard.count({ where: { ...base, supervisionLevel: { not: null } } }),
+  ]);
+  return { found, major, rectified, closed, overdue, listed, rate: percent(rectified, found) };
+}
+
+export async function hazardsFound(db: Db | Tx, regionPath: string, p: Period): Promise<number> {
+  return db.hazard.count({ where: { ...inRegion(regionPath), ...inPeriod(p) } });
+}
+
+export async function patrolFigures(db: Db | Tx, regionPath: string, p: Period) {
+  const where = { routine: "patrol", ...inRegion(regionPath), date: { gte: toLocalDate(p.from), lt: toLocalDate(p.to) } };
+  const [reported, missed] = await Promise.all([
+    db.routineReport.count({ where: { ...where, status: "reported" } }),
+    db.routineReport.count({ where: { ...where, status: "missed" } }),
+  ]);
+  return { reported, missed, rate: percent(reported, reported + missed) };
+}
+
+export async function dutyFigures(db: Db | Tx, regionPath: string, p: Period) {
+  const shifts = await db.dutyShift.findMany({ where: { ...inRegion(regionPath), startAt: { gte: p.from, lt: p.to } }, select: { id: true } });
+  const ids = shifts.map((s) => s.id);
+  const [signedIn, late] = await Promise.all([
+    db.dutyEvent.count({ where: { shiftId: { in: ids }, kind: "signin" } }),
+    db.dutyEvent.count({ where: { shiftId: { in: ids }, kind: "signin", late: true } }),
+  ]);
+  return { shifts: ids.length, signedIn, late, rate: percent(signedIn, ids.length) };
+}
+
+export async function warningFigures(db: Db | Tx, regionPath: string, p: Period) {
+  const targets = { ...inRegion(regionPath), warning: { createdAt: { gte: p.from, lt: p.to } } };
+  const [warnings, total, confirmed] = await Promise.all([
+    db.warning.count({ where: { createdAt: { gte: p.from, lt: p.to }, targets: { some: inRegion(regionPath) } } }),
+    db.warningTarget.count({ where: targets }),
+    db.warningTarget.count({ where: { ...targets, status: "已确认" } }),
+  ]);
+  return { warnings, total, confirmed, rate: percent(confirmed, total) };
+}

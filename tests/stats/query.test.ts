@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/domain/stats-query.js";
+
+// Wednesday 25 November 2026, 09:00 Shanghai.
+const now = new Date("2026-11-25T09:00:00+08:00");
+const REGIONS = [
+  { name: "示范县", path: "示范县" }, { name: "渠阳镇", path: "示范县/渠阳镇" }, { name: "甘溪乡", path: "示范县/甘溪乡" },
+  { name: "双江镇", path: "示范县/双江镇" }, { name: "泡里村", path: "示范县/渠阳镇/泡里村" }, { name: "高坪村", path: "示范县/渠阳镇/高坪村" },
+  { name: "甘溪村", path: "示范县/甘溪乡/甘溪村" }, { name: "双江社区", path: "示范县/双江镇/双江社区" },
+];
+const q = (s: string) => {
+  const r = parseStatsQuery(s, now, REGIONS);
+  return { period: r.period.label, topic: r.topic, region: r.regionPath ?? null };
+};
+
+const CORPUS: [string, { period: string; topic: string; region: string | null }][] = [
+  ["本周隐患情况", { period: "2026-11-23至2026-11-29", topic: "hazard", region: null }],
+  ["渠阳镇10月整改率", { period: "2026年10月", topic: "hazard", region: "示范县/渠阳镇" }],
+  ["今天谁没签到", { period: "2026-11-25", topic: "duty", region: null }],
+  ["这次预警叫应率", { period: "2026年11月", topic: "warning", region: null }],
+  ["上周隐患情况", { period: "2026-11-16至2026-11-22", topic: "hazard", region: null }],
+  ["本月隐患", { period: "2026年11月", topic: "hazard", region: null }],
+  ["上月整改率", { period: "2026年10月", topic: "hazard", region: null }],
+  ["上个月的隐患整改情况", { period: "2026年10月", topic: "hazard", region: null }],
+  ["10月隐患", { period: "2026年10月", topic: "hazard", region: null }],
+  ["十月份隐患", { period: "2026年10月", topic: "hazard", region: null }],
+  ["12月隐患", { period: "2025年12月", topic: "hazard", region: null }],
+  ["2026年第3季度隐患", { period: "2026年第3季度", topic: "hazard", region: null }],
+  ["第三季度整改率", { period: "2026年第3季度", topic: "hazard", region: null }],
+  ["本季度隐患情况", { period: "2026年第4季度", topic: "hazard", region: null }],
+  ["上季度隐患", { period: "2026年第3季度", topic: "hazard", region: null }],
+  ["今年隐患", { period: "2026年", topic: "hazard", region: null }],
+  ["去年隐患整改率", { period: "2025年", topic: "hazard", region: null }],
+  ["2025年隐患", { period: "2025年", topic: "hazard", region: null }],
+  ["11月1日到11月15日隐患", { period: "2026-11-01至2026-11-15", topic: "hazard", region: null }],
+  ["11月1日至15日隐患情况", { period: "2026-11-01至2026-11-15", topic: "hazard", region: null }],
+  ["近7天隐患", { period: "近7天", topic: "hazard", region: null }],
+  ["最近三十天巡查情况", { period: "近30天", topic: "patrol", region: null }],
+  ["昨天巡查情况", { period: "2026-11-24", topic: "patrol", region: null }],
+  ["今天日报报送率", { period: "2026-11-25", topic: "patrol", region: null }],
+  ["本周值班情况", { period: "2026-11-23至2026-11-29", topic: "duty", region: null }],
+  ["今天签到情况", { period: "2026-11-25", topic: "duty", region: null }],
+  ["本月预警情况", { period: "2026年11月", topic: "warning", region: null }],
+  ["渠阳镇本月统计", { period: "2026年11月", topic: "all", region: "示范县/渠阳镇" }],
+  ["渠阳本月隐患", { period: "2026年11月", topic: "hazard", region: "示范县/渠阳镇" }],
+  ["甘溪乡本周巡查", { period: "2026-11-23至2026-11-29", topic: "patrol", region: "示范县/甘溪乡" }],
+  ["甘溪村本周巡查", { period: "2026-11-23至2026-11-29", topic: "patrol", region: "示范县/甘溪乡/甘溪村" }],
+  ["甘溪本周巡查", { period: "2026-11-23至2026-11-29", topic: "patrol", region: "示范县/甘溪乡" }],
+  ["泡里村隐患情况", { period: "2026年11月", topic: "hazard", region: "示范县/渠阳镇/泡里村" }],
+  ["双江社区今天签到", { period: "2026-11-25", topic: "duty", region: "示范县/双江镇/双江社区" }],
+  ["双江本月预警叫应率", { period: "2026年11月", topic: "warning", region: "示范县/双江镇" }],
+  ["全县本月隐患", { period: "2026年11月", topic: "hazard", region: null }],
+  ["示范县本月隐患", { period: "2026年11月", topic: "hazard", region: "示范县" }],
+  ["本周统计", { period: "2026-11-23至2026-11-29", topic: "all", region: null }],
+  ["统计", { period: "2026年11月", topic: "all", region: null }],
+  ["高坪村上周隐患整改", { period: "2026-11-16至2026-11-22", topic: "hazard", region: "示范县/渠阳镇/高坪村" }],
+  ["２０２６年１０月隐患", { period: "2026年10月", topic: "hazard", region: null }],
+];
+
+describe("parseStatsQuery", () => {
+  it("has a corpus of at least 40 phrasings", () => expect(CORPUS.length).toBeGreaterThanOrEqual(40));
+  it.each(CORPUS)("%s", (text, want) => expect(q(text)).toEqual(want));
+
+  it("gives 环比 and 同比 periods", () => {
+    const r = parseStatsQuery("渠阳镇10月整改率", now, REGIONS);
+    expect(r.previous.label).toBe("2026年9月");
+    expect([r.lastYear.from.toISOString(), r.lastYear.to.toISOString()]).toEqual(["2025-09-30T16:00:00.000Z", "2025-10-31T16:00:00.000Z"]);
+    const w = parseStatsQuery("本周隐患", now, REGIONS);
+    expect([w.previous.from.toISOString(), w.previous.to.toISOString()]).toEqual(["2026-11-15T16:00:00.000Z", "2026-11-22T16:00:00.000Z"]);
+    expect(parseStatsQuery("第一季度隐患", now, REGIONS).previous.label).toBe("2025年第4季度");
+  });
+
+  it("knows a question about figures from chatter", () => {
+    expect(looksLikeStatsQuestion("本周隐患情况")).toBe(true);
+    expect(looksLikeStatsQuestion("今天谁没签到")).toBe(true);
+    expect(looksLikeStatsQuestion("渠阳镇10月整改率")).toBe(true);
+    expect(looksLikeStatsQuestion("今天天气不错")).toBe(false);
+    expect(looksLikeStatsQuestion("我发现一处隐患")).toBe(false);
+    expect(findRegionIn("渠阳镇泡里村", REGIONS)).toBe("示范县/渠阳镇/泡里村");
+  });
+});
