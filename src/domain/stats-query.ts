@@ -104,6 +104,10 @@ export function parseStatsQuery(text: string, now: Date, regions: { name: string
 
 /** Does this read like a question about figures (so the router may hand it to the stats command)? */
 export function looksLikeStatsQuestion(text: string): boolean {
-  const t = text.normalize("NFKC");
-  return /(情况|统计|多少|几处|几个|几起|整改率|叫应率|签到率|报送率|谁没|哪些人没|汇总)/.test(t) && TOPICS.some(([re]) => re.test(t) || /统计|汇总/.test(t));
+  const t = text.normalize("NFKC").replace(/\s+/g, "");
+  const topic = TOPICS.some(([re]) => re.test(t));
+  if (/(情况|统计|多少|几处|几个|几起|整改率|叫应率|签到率|报送率|谁没|哪些人没|汇总)/.test(t) && (topic || /统计|汇总/.test(t))) return true;
+  // A bare "甘溪乡10月隐患": a period and a topic in a few words, not a remark ("今天隐患排查很辛苦").
+  const period = /(今天|昨天|本周|上周|这周|本月|上月|今年|去年|季度|\d+月|[一二三四五六七八九十]+月|近\d+天)/.test(t);
+  return period && topic && [...t].length <= 15 && !/[很了吧呢啊嘛吗我你他她]/.test(t);
 }

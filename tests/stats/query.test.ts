@@ -76,6 +76,8 @@ describe("parseStatsQuery", () => {
     expect(looksLikeStatsQuestion("渠阳镇10月整改率")).toBe(true);
     expect(looksLikeStatsQuestion("今天天气不错")).toBe(false);
     expect(looksLikeStatsQuestion("我发现一处隐患")).toBe(false);
+    expect(looksLikeStatsQuestion("甘溪乡10月隐患")).toBe(true);
+    expect(looksLikeStatsQuestion("今天隐患排查很辛苦")).toBe(false);
     expect(findRegionIn("渠阳镇泡里村", REGIONS)).toBe("示范县/渠阳镇/泡里村");
   });
 });

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startBot, texts, type TestBot } from "../helpers/app.js";
+import { change, percent } from "../../src/reports/stats.js";
+
+let b: TestBot;
+afterEach(async () => {
+  await b?.stop().catch(() => undefined);
+});
+
+async function hazard(region: string, createdAt: string, o: { status?: string; level?: string; deadline?: string; listed?: boolean } = {}) {
+  const db = b.app.store.db;
+  const r = await db.region.findUniqueOrThrow({ where: { path: region } });
+  const reporter = await db.person.findUniqueOrThrow({ where: { mobile: "13800000007" } });
+  const n = await db.hazard.count();
+  await db.hazard.create({ data: {
+    number: `YH-TEST-${String(n + 1).padStart(4, "0")}`, reporterId: reporter.id, responsibleId: reporter.id, regionId: r.id, regionPath: region,
+    place: "某处", sector: "其他", description: "测试隐患", level: o.level ?? "一般", responsibleUnit: "某单位", deadline: o.deadline ?? "2026-12-31",
+    status: o.status ?? "待整改", createdAt: new Date(createdAt), updatedAt: new Date(createdAt), ...(o.listed ? { supervisionLevel: "县" } : {}),
+  } });
+}
+
+describe("quick stats on a hand-built dataset", () => {
+  it("rounds 整改率 and words 环比 / 同比", () => {
+    expect(percent(2, 3)).toBe("66.7%");
+    expect(percent(1, 8)).toBe("12.5%");
+    expect(percent(0, 0)).toBe("—");
+    expect(change(3, 2)).toEqual({ dir: "up", pct: "50.0%" });
+    expect(change(3, 4)).toEqual({ dir: "down", pct: "25.0%" });
+    expect(change(2, 2)).toEqual({ dir: "flat", pct: "" });
+    expect(change(2, 0)).toEqual({ dir: "none", pct: "" });
+  });
+
+  it("answers exact figures in scope, and refuses beside it", async () => {
+    b = await startBot({ bind: { lz: "13800000005", zj: "13800000001", u1: "13800000007" } });
+    const qy = "示范县/渠阳镇/泡里村/网格1";
+    await hazard(qy, "2026-10-03T10:00:00+08:00", { status: "已销号" });
+    await hazard(qy, "2026-10-15T10:00:00+08:00", { status: "已整改", level: "重大", listed: true });
+    await hazard(qy, "2026-10-31T23:59:00+08:00", { deadline: "2026-11-10" }); // last minute of October; overdue now
+    await hazard(qy, "2026-11-01T00:00:00+08:00"); // first minute of November: not October
+    await hazard(qy, "2026-09-10T10:00:00+08:00");
+    await hazard(qy, "2026-09-20T10:00:00+08:00");
+    for (const d of ["2025-10-01", "2025-10-10", "2025-10-20", "2025-10-30"]) await hazard(qy, `${d}T12:00:00+08:00`);
+    await hazard("示范县/甘溪乡/甘溪村/网格1", "2026-10-05T10:00:00+08:00");
+
+    const [r] = await b.send("lz", "渠阳镇10月整改率");
+    expect(r!.text).toBe("示范县/渠阳镇 2026年10月：排查隐患3处（重大1处），已整改2处，整改率66.7%，已销号1处，逾期未改1处，挂牌督办1处；环比上升50.0%，同比下降25.0%。");
+    expect(texts(await b.send("lz", "甘溪乡10月隐患"))).toEqual(["“示范县/甘溪乡”不在你的查看范围（示范县/渠阳镇）内。"]);
+    expect(await b.app.store.db.auditLog.count({ where: { action: "command.denied", entity: "stats" } })).toBe(1);
+    expect(texts(await b.send("zj", "甘溪乡10月隐患"))[0]).toContain("示范县/甘溪乡 2026年10月：排查隐患1处");
+    expect(texts(await b.send("zj", "统计 10月 隐患"))[0]).toContain("示范县 2026年10月：排查隐患4处");
+    expect(texts(await b.send("u1", "本月隐患情况"))[0]).toContain("示范县/渠阳镇/泡里村/网格1 2026年11月：排查隐患1处"); // a grid member: their grid
+    // In a group an ordinary remark is still ignored.
+    expect(await b.send("u1", "今天隐患排查很辛苦", { group: true })).toEqual([]);
+  });
+});
