@@ -13,7 +13,7 @@ import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
 import { seasonalJob } from "./flows/seasonal.js";
-import { statsCommand } from "./flows/stats.js";
+import { rollupCommands, rollupJobs, statsCommand } from "./flows/stats.js";
 import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./flows/warnings.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
@@ -95,7 +95,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const dataDir = path.resolve(o.env.DATA_DIR);
   const warnSettings = config.warnings as WarningSettings;
   const routineDeps = { routines: config.routines, calendar: config.calendar };
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), statsCommand, ...remindCommands, ...(o.commands ?? [])];
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), statsCommand, ...rollupCommands({ dataDir }), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
@@ -123,6 +123,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     ...dutyJobs({ db, rules: config.duty, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     warningJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
     seasonalJob({ db, reminders: config.seasonal, now: () => o.clock.now(), notify }),
+    ...rollupJobs({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify, dataDir }),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,

@@ -41,3 +41,58 @@ export const statsCommand: CommandDef<Tx> = {
     return out;
   },
 };
+
+import path from "node:path";
+import type { JobDef } from "../scheduler/scheduler.js";
+import type { Db } from "../store/db.js";
+import { buildRollup, writeRollupXlsx } from "../reports/rollup.js";
+import { toGroup, enqueueNoting } from "./notify.js";
+
+/** The last full week (Mon–Sun) or month before `now`, with its 环比 and 同比 periods. */
+export function lastFull(kind: "week" | "month", now: Date) {
+  const q = parseStatsQuery(kind === "week" ? "上周" : "上月", now, []);
+  return q;
+}
+
+/** 周报 / 月报 on demand (`月报 10月`, `周报`), and 导出 (the same as an .xlsx). */
+export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
+  const make = (kind: "week" | "month", file: boolean): CommandDef<Tx> => ({
+    id: file ? `export-${kind}` : `rollup-${kind}`,
+    keywords: [file ? (kind === "week" ? "导出周报" : "导出") : kind === "week" ? "周报" : "月报"],
+    slash: [file ? (kind === "week" ? "export_week" : "export") : kind === "week" ? "weekly" : "monthly"],
+    describe: file ? "rollup.export_describe" : kind === "week" ? "rollup.week_describe" : "rollup.month_describe",
+    permission: "region.read",
+    run: async (ctx) => {
+      const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
+      const q = ctx.args ? parseStatsQuery(ctx.args, ctx.now, regions) : lastFull(kind, ctx.now);
+      const region = q.regionPath ?? ctx.actor.regionPath!;
+      if (!can(ctx.actor, "region.read", region).ok) return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
+      const r = await buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
+      if (!file) return [r.title, ...r.lines];
+      const xlsx = await writeRollupXlsx(r, ctx.t, path.join(o.dataDir, "exports"), ctx.now);
+      return { says: [r.title, say("rollup.exported")], file: xlsx };
+    },
+  });
+  return [make("week", false), make("month", false), make("month", true)];
+}
+
+/** Every Monday the weekly report, on the 1st the monthly one, to each leaders' group for its region. */
+export function rollupJobs(d: { db: Db; render: (s: Say) => string; now: () => Date; notify: (c: Set<string>) => void; dataDir: string }): JobDef[] {
+  const job = (kind: "week" | "month"): JobDef => ({
+    name: kind === "week" ? "weekly-report" : "monthly-report",
+    catchUpWithinMs: 12 * 3600_000,
+    async run() {
+      const now = d.now();
+      const q = lastFull(kind, now);
+      const touched = new Set<string>();
+      for (const g of await d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } })) {
+        const r = await buildRollup(d.db, { regionPath: g.region.path, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now });
+        const file = await writeRollupXlsx(r, d.render, path.join(d.dataDir, "exports"), now);
+        const text = [r.title, ...r.lines].map(d.render).join("\n");
+        await d.db.$transaction((tx) => enqueueNoting(tx, toGroup(g, text, `rollup:${kind}:${q.period.label}`).map((i) => ({ ...i, payload: { ...i.payload, file } })), now, touched));
+      }
+      if (touched.size) d.notify(touched);
+    },
+  });
+  return [job("week"), job("month")];
+}

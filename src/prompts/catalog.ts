@@ -372,6 +372,18 @@ export const PROMPT_CATALOG = {
   "warning.escalate": ["number", "type", "level", "area", "count", "names"],
 
   // quick stats (统计)
+  "rollup.title_week": ["region", "period"],
+  "rollup.title_month": ["region", "period"],
+  "rollup.week_describe": [],
+  "rollup.month_describe": [],
+  "rollup.export_describe": [],
+  "rollup.exported": [],
+  "rollup.headline": ["found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],
+  "rollup.compliance": ["patrolRate", "missed", "dutyRate", "late", "warnings", "warnRate"],
+  "rollup.table_header": [],
+  "rollup.table_row": ["unit", "found", "rectified", "rate", "major", "majorClosed", "listed", "overdue"],
+  "rollup.overdue": ["count", "list"],
+  "rollup.listed": ["count", "list"],
   "stats.describe": [],
   "stats.out_of_scope": ["region", "scope"],
   "stats.hazard": ["region", "period", "found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { change, percent } from "../../src/reports/stats.js";
+import { OFFICIAL_COLUMNS } from "../../src/reports/rollup.js";
+import fs from "node:fs";
+import ExcelJS from "exceljs";
+import { tmpDir } from "../helpers/tmp.js";
 
 let b: TestBot;
 afterEach(async () => {
@@ -31,7 +35,7 @@ describe("quick stats on a hand-built dataset", () => {
   });
 
   it("answers exact figures in scope, and refuses beside it", async () => {
-    b = await startBot({ bind: { lz: "13800000005", zj: "13800000001", u1: "13800000007" } });
+    b = await startBot({ bind: { lz: "13800000005", zj: "13800000001", u1: "13800000007" }, env: { DATA_DIR: tmpDir() } });
     const qy = "示范县/渠阳镇/泡里村/网格1";
     await hazard(qy, "2026-10-03T10:00:00+08:00", { status: "已销号" });
     await hazard(qy, "2026-10-15T10:00:00+08:00", { status: "已整改", level: "重大", listed: true });
@@ -49,6 +53,21 @@ describe("quick stats on a hand-built dataset", () => {
     expect(texts(await b.send("zj", "甘溪乡10月隐患"))[0]).toContain("示范县/甘溪乡 2026年10月：排查隐患1处");
     expect(texts(await b.send("zj", "统计 10月 隐患"))[0]).toContain("示范县 2026年10月：排查隐患4处");
     expect(texts(await b.send("u1", "本月隐患情况"))[0]).toContain("示范县/渠阳镇/泡里村/网格1 2026年11月：排查隐患1处"); // a grid member: their grid
+    // 月报 and its Excel export, with the official columns and totals.
+    const month = texts(await b.send("zj", "月报 10月")).join("\n");
+    expect(month).toContain("【月报】示范县 2026年10月");
+    expect(month).toContain("排查隐患4处（重大1处），已整改2处，整改率50.0%");
+    expect(month).toContain("· 渠阳镇｜3｜2｜66.7%｜1｜0｜0/0/1｜1");
+    expect(month).toContain("· 甘溪乡｜1｜0｜0.0%｜0｜0｜0/0/0｜0");
+    const [x] = await b.send("zj", "导出 10月");
+    expect(x!.file).toMatch(/【月报】示范县2026年10月-\d{12}\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(x!.file!) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("分乡镇")!;
+    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...OFFICIAL_COLUMNS]);
+    const total = ws.getRow(ws.rowCount);
+    expect([total.getCell(1).text, total.getCell(2).text, total.getCell(3).text, total.getCell(4).text]).toEqual(["合计", "4", "2", "50.0%"]);
+    expect(wb.getWorksheet("分行业")!.getRow(2).getCell(1).text).toBe("其他");
     // In a group an ordinary remark is still ignored.
     expect(await b.send("u1", "今天隐患排查很辛苦", { group: true })).toEqual([]);
   });
