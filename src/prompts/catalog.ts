@@ -377,7 +377,7 @@ export const PROMPT_CATALOG = {
   "rollup.week_describe": [],
   "rollup.month_describe": [],
   "rollup.export_describe": [],
-  "rollup.exported": [],
+  "rollup.exported": [], "rollup.series_found": [], "rollup.series_rectified": [], "rollup.chart_describe": [],
   "rollup.headline": ["found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],
   "rollup.compliance": ["patrolRate", "missed", "dutyRate", "late", "warnings", "warnRate"],
   "rollup.table_header": [],

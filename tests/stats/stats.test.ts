@@ -72,3 +72,21 @@ describe("quick stats on a hand-built dataset", () => {
     expect(await b.send("u1", "今天隐患排查很辛苦", { group: true })).toEqual([]);
   });
 });
+
+describe("charts", () => {
+  it("renders a PNG with Chinese labels from the font that came with npm install", async () => {
+    const { barChart, barSpec, chartSvg } = await import("../../src/reports/chart.js");
+    const dir = tmpDir();
+    const rows = [{ label: "渠阳镇", series: "排查", value: 3 }, { label: "渠阳镇", series: "已整改", value: 2 }, { label: "甘溪乡", series: "排查", value: 1 }];
+    const svg = await chartSvg(barSpec({ title: "10月各乡镇隐患排查整改情况", rows }));
+    expect(svg).toContain("10月各乡镇隐患排查整改情况");
+    expect(svg).toContain("渠阳镇");
+    const file = await barChart({ title: "10月各乡镇隐患排查整改情况", rows, file: `${dir}/c.png`, dataDir: dir });
+    const png = fs.readFileSync(file);
+    expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    expect(w).toBeGreaterThan(600);
+    expect(h).toBeGreaterThan(300);
+    expect(png.length).toBeGreaterThan(10_000); // glyphs drawn, not empty boxes only
+  });
+});
