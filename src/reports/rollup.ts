@@ -11,7 +11,7 @@ import type { Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
-import { change, dutyFigures, hazardFigures, hazardsFound, patrolFigures, percent, warningFigures } from "./stats.js";
+import { change, dutyFigures, hazardFigures, hazardsFound, inRegion, patrolFigures, percent, warningFigures } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -49,9 +49,9 @@ export interface Rollup {
 
 export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: Period; previous: Period; lastYear: Period; kind: "week" | "month"; now: Date }): Promise<Rollup> {
   const today = toLocalDate(o.now);
-  const scope = { OR: [{ regionPath: o.regionPath }, { regionPath: { startsWith: `${o.regionPath}/` } }], createdAt: { gte: o.period.from, lt: o.period.to } };
+  const scope = { ...inRegion(o.regionPath), createdAt: { gte: o.period.from, lt: o.period.to } };
   const children = await db.region.findMany({ where: { parent: { path: o.regionPath } }, orderBy: { path: "asc" } });
-  const townships = await Promise.all(children.map((c) => row(db, c.name, { ...scope, OR: [{ regionPath: c.path }, { regionPath: { startsWith: `${c.path}/` } }] }, today)));
+  const townships = await Promise.all(children.map((c) => row(db, c.name, { ...scope, ...inRegion(c.path) }, today)));
   const sectorNames = (await db.hazard.groupBy({ by: ["sector"], where: scope, _count: { _all: true }, orderBy: { sector: "asc" } })).map((s) => s.sector);
   const sectors = await Promise.all(sectorNames.map((s) => row(db, s, { ...scope, sector: s }, today)));
   const total = await row(db, "合计", scope, today);

@@ -7,7 +7,12 @@ import type { Period } from "../domain/period.js";
 import type { Db, Tx } from "../store/db.js";
 import { toLocalDate } from "../time/shanghai.js";
 
-const inRegion = (regionPath: string) => ({ OR: [{ regionPath }, { regionPath: { startsWith: `${regionPath}/` } }] });
+/**
+ * A region and everything below it, as an index range: paths under "县/镇" sort
+ * between "县/镇/" and "县/镇0" ('0' follows '/'), so SQLite walks the
+ * (regionPath, createdAt) index instead of scanning with LIKE.
+ */
+export const inRegion = (regionPath: string) => ({ OR: [{ regionPath }, { regionPath: { gte: `${regionPath}/`, lt: `${regionPath}0` } }] });
 const inPeriod = (p: Period) => ({ createdAt: { gte: p.from, lt: p.to } });
 
 export interface HazardFigures {

@@ -1,0 +1,94 @@
+/**
+ * Stats at county scale: monthly county rollup and a township quick stat over
+ * 1,000,000 generated hazards and 2,000,000 patrol reports (rows written with raw
+ * prepared statements, then queried through the real store).
+ *
+ *   npm run bench -- --hazards 1000000 --patrols 2000000
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import { parseStatsQuery } from "../src/domain/stats-query.js";
+import { projectPath } from "../src/paths.js";
+import { buildRollup } from "../src/reports/rollup.js";
+import { hazardFigures, patrolFigures } from "../src/reports/stats.js";
+import { openStore } from "../src/store/db.js";
+import { migrate } from "../src/store/migrate.js";
+import { addDays } from "../src/time/shanghai.js";
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+const HAZARDS = arg("hazards", 1_000_000);
+const PATROLS = arg("patrols", 2_000_000);
+const TOWNS = 16, VILLAGES = 20, GRIDS = 5; // seed 004's county: 16 townships
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "yingji-stats-"));
+const file = path.join(dir, "stats.db");
+try {
+  migrate(file, projectPath("prisma", "migrations"));
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const t0 = performance.now();
+  const region = db.prepare(`INSERT INTO Region (name, path, depth, parentId) VALUES (?, ?, ?, ?)`);
+  const person = db.prepare(`INSERT INTO Person (name, mobile, regionId, active, createdAt, updatedAt) VALUES ('网格员', ?, ?, 1, ?, ?)`);
+  const hazard = db.prepare(`INSERT INTO Hazard (number, reporterId, responsibleId, regionId, regionPath, place, sector, description, level, photos, responsibleUnit, deadline, status, createdAt, updatedAt, supervisionLevel)
+    VALUES (?, 1, 1, ?, ?, '某处', ?, '隐患', ?, '[]', '某单位', ?, ?, ?, ?, ?)`);
+  const patrol = db.prepare(`INSERT INTO RoutineReport (routine, date, personId, regionPath, status, late, data) VALUES ('patrol', ?, ?, ?, ?, 0, '{}')`);
+  const grids: { id: number; path: string }[] = [];
+  const SECTORS = ["危险化学品", "工贸", "建筑施工", "道路交通", "人员密集场所/消防", "城镇燃气", "其他"];
+  const STATUSES = ["待整改", "整改中", "已整改", "已销号", "已销号", "已销号"];
+  const now = new Date("2026-11-25T09:00:00+08:00").getTime();
+  db.transaction(() => {
+    const county = Number(region.run("演练县", "演练县", 0, null).lastInsertRowid);
+    for (let t = 0; t < TOWNS; t++) {
+      const town = Number(region.run(`镇${t}`, `演练县/镇${t}`, 1, county).lastInsertRowid);
+      for (let v = 0; v < VILLAGES; v++) {
+        const vil = Number(region.run(`村${t}-${v}`, `演练县/镇${t}/村${v}`, 2, town).lastInsertRowid);
+        for (let g = 0; g < GRIDS; g++) {
+          const p = `演练县/镇${t}/村${v}/网格${g}`;
+          grids.push({ id: Number(region.run(`网格${g}`, p, 3, vil).lastInsertRowid), path: p });
+        }
+      }
+    }
+    grids.forEach((g, i) => person.run(`139${String(10_000_000 + i)}`, g.id, new Date(now).toISOString(), new Date(now).toISOString()));
+    // Hazards over the last two years; patrol reports one per grid member per day, back from today.
+    for (let i = 0; i < HAZARDS; i++) {
+      const g = grids[i % grids.length]!;
+      const r = ((i * 2654435761) % 4294967296) / 4294967296; // Knuth's multiplicative hash: spread, not correlated with the grid
+      const at = new Date(now - Math.floor(r * 730 * 86_400) * 1000);
+      hazard.run(`YH-B-${i}`, g.id, g.path, SECTORS[i % SECTORS.length], i % 50 === 0 ? "重大" : "一般", addDays(at.toISOString().slice(0, 10), 7),
+        STATUSES[i % STATUSES.length], at.toISOString(), at.toISOString(), i % 997 === 0 ? "县" : null);
+    }
+    for (let i = 0; i < PATROLS; i++) {
+      const g = i % grids.length;
+      const day = Math.floor(i / grids.length);
+      patrol.run(new Date(now - day * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10), g + 1, grids[g]!.path, i % 13 === 0 ? "missed" : "reported");
+    }
+  })();
+  db.close();
+  const loadMs = performance.now() - t0;
+
+  const store = await openStore(`file:${file}`);
+  const at = new Date("2026-11-25T09:00:00+08:00");
+  const regions = await store.db.region.findMany({ select: { name: true, path: true } });
+  const time = async <T>(fn: () => Promise<T>) => { const s = performance.now(); const r = await fn(); return { ms: performance.now() - s, r }; };
+  const month = parseStatsQuery("演练县10月", at, regions);
+  const rollup = await time(() => buildRollup(store.db, { regionPath: "演练县", period: month.period, previous: month.previous, lastYear: month.lastYear, kind: "month", now: at }));
+  const town = parseStatsQuery("镇3本月隐患", at, regions);
+  const quick = await time(() => hazardFigures(store.db, town.regionPath!, town.period, at));
+  const patrolStat = await time(() => patrolFigures(store.db, town.regionPath!, town.period));
+  await store.close();
+  const line = (k: string, v: string) => console.log(`${k.padEnd(40)}${v}`);
+  console.log(`\nyingji-bot stats benchmark — ${HAZARDS.toLocaleString()} hazards, ${PATROLS.toLocaleString()} patrol reports, ${grids.length} grids`);
+  line("generate + insert (raw statements)", `${(loadMs / 1000).toFixed(1)} s`);
+  line("monthly county rollup (16 townships)", `${rollup.ms.toFixed(0)} ms  (found ${rollup.r.total.found}, 整改率 ${rollup.r.total.rate})`);
+  line("township quick stat: hazards this month", `${quick.ms.toFixed(0)} ms  (found ${quick.r.found}, 整改率 ${quick.r.rate})`);
+  line("township quick stat: patrol this month", `${patrolStat.ms.toFixed(0)} ms  (reported ${patrolStat.r.reported}, rate ${patrolStat.r.rate})`);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
