@@ -112,6 +112,26 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     ]);
   });
 
+  it("answers 本周统计 and 月报 10月 for a chief, writing the chart", () => {
+    const dir = tmpDir();
+    const chief = { chat: "13800000001", group: false, from: "13800000001" }; // 张建国, county leader
+    const { out } = pipe([
+      { chat: "13800000007", group: false, from: "13800000007", text: "隐患 泡里村加油站 灭火器过期 一般 3天", at: "2026-10-20T09:00:00+08:00" },
+      { chat: "13800000007", group: false, from: "13800000007", text: "跳过" },
+      { chat: "13800000007", group: false, from: "13800000007", text: "渠阳石化加油站" },
+      { chat: "13800000007", group: false, from: "13800000007", text: "确认" },
+      { ...chief, text: "本周统计", at: "2026-11-25T09:00:00+08:00" },
+      { ...chief, text: "月报 10月" },
+    ], { DATA_DIR: dir });
+    const mine = out.filter((o) => o.chat === "13800000001");
+    expect(String(mine[0]!.text)).toMatch(/^示范县 2026-11-23至2026-11-29：排查隐患0处/);
+    const report = mine[1]!;
+    expect(String(report.text)).toContain("【月报】示范县 2026年10月");
+    expect(String(report.text)).toContain("排查隐患1处（重大0处），已整改0处，整改率0.0%");
+    expect(String(report.text)).toContain("· 渠阳镇｜1｜0｜0.0%");
+    expect(fs.readFileSync(String(report.image)).subarray(1, 4).toString()).toBe("PNG");
+  });
+
   it("skips invalid lines with a note on stderr and exits 0", () => {
     const r = spawnSync("sh", ["-c", "printf '%s\\n' 'not json' '{\"chat\":1}' '{\"chat\":\"c\",\"group\":false,\"from\":\"u\",\"text\":\"帮助\"}' | npm start -- --jsonl"], {
       cwd: projectPath(), encoding: "utf8", env: { ...process.env, DATABASE_URL: tmpDbUrl(), LOG_LEVEL: "warn" },
