@@ -200,7 +200,6 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
       const touched = new Set<string>();
       for (const p of await pending(now)) {
         if (p.at > now) break;
-        // A phase whose next one already passed (the bot was down) is skipped, except the close.
         await runPhase(p.id, p.date, p.window, p.phase, now, touched);
       }
       if (touched.size) d.notify(touched);

@@ -7,14 +7,10 @@ import type { CommandDef } from "../core/commands.js";
 import { can } from "../domain/org.js";
 import { looksLikeStatsQuestion, parseStatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
-import { change, dutyFigures, hazardFigures, hazardsFound, patrolFigures, warningFigures } from "../reports/stats.js";
+import { changeSay, dutyFigures, hazardFigures, hazardsFound, patrolFigures, warningFigures } from "../reports/stats.js";
 import { audit } from "../store/audit.js";
 import type { Tx } from "../store/db.js";
 
-function changeSay(cur: number, before: number): Say {
-  const c = change(cur, before);
-  return c.dir === "up" ? say("stats.change.up", { pct: c.pct }) : c.dir === "down" ? say("stats.change.down", { pct: c.pct }) : c.dir === "flat" ? say("stats.change.flat") : say("stats.change.none");
-}
 
 export const statsCommand: CommandDef<Tx> = {
   id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read",

@@ -11,7 +11,7 @@ import type { Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
-import { change, dutyFigures, hazardFigures, hazardsFound, inRegion, patrolFigures, percent, warningFigures } from "./stats.js";
+import { changeSay, dutyFigures, hazardFigures, hazardsFound, inRegion, patrolFigures, percent, warningFigures } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -60,9 +60,8 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
     hazardsFound(db, o.regionPath, o.previous), hazardsFound(db, o.regionPath, o.lastYear),
     patrolFigures(db, o.regionPath, o.period), dutyFigures(db, o.regionPath, o.period), warningFigures(db, o.regionPath, o.period),
   ]);
-  const ch = (cur: number, before: number): Say => { const c = change(cur, before); return c.dir === "up" ? say("stats.change.up", { pct: c.pct }) : c.dir === "down" ? say("stats.change.down", { pct: c.pct }) : c.dir === "flat" ? say("stats.change.flat") : say("stats.change.none"); };
   const lines: Say[] = [
-    say("rollup.headline", { ...f, mom: ch(f.found, prev), yoy: ch(f.found, lastYear) }),
+    say("rollup.headline", { ...f, mom: changeSay(f.found, prev), yoy: changeSay(f.found, lastYear) }),
     say("rollup.compliance", { patrolRate: patrol.rate, missed: patrol.missed, dutyRate: duty.rate, late: duty.late, warnings: warn.warnings, warnRate: warn.rate }),
     say("rollup.table_header"),
     ...townships.map((t) => say("rollup.table_row", { ...t })),

@@ -4,6 +4,7 @@
  * duty sign-ins, warnings and their 叫应率.
  */
 import type { Period } from "../domain/period.js";
+import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { toLocalDate } from "../time/shanghai.js";
 
@@ -35,6 +36,12 @@ export function change(cur: number, before: number): { dir: "up" | "down" | "fla
   if (before === 0) return { dir: cur === 0 ? "flat" : "none", pct: "" };
   if (cur === before) return { dir: "flat", pct: "" };
   return { dir: cur > before ? "up" : "down", pct: `${(Math.round((Math.abs(cur - before) / before) * 1000) / 10).toFixed(1)}%` };
+}
+
+/** The change as a prompt: 上升12.5% / 下降20.0% / 持平 / 上期为0. */
+export function changeSay(cur: number, before: number): Say {
+  const c = change(cur, before);
+  return c.dir === "up" ? say("stats.change.up", { pct: c.pct }) : c.dir === "down" ? say("stats.change.down", { pct: c.pct }) : c.dir === "flat" ? say("stats.change.flat") : say("stats.change.none");
 }
 
 export async function hazardFigures(db: Db | Tx, regionPath: string, p: Period, now: Date): Promise<HazardFigures> {
