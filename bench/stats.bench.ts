@@ -36,8 +36,10 @@ try {
   const t0 = performance.now();
   const region = db.prepare(`INSERT INTO Region (name, path, depth, parentId) VALUES (?, ?, ?, ?)`);
   const person = db.prepare(`INSERT INTO Person (name, mobile, regionId, active, createdAt, updatedAt) VALUES ('网格员', ?, ?, 1, ?, ?)`);
-  const hazard = db.prepare(`INSERT INTO Hazard (number, reporterId, responsibleId, regionId, regionPath, place, sector, description, level, photos, responsibleUnit, deadline, status, createdAt, updatedAt, supervisionLevel)
-    VALUES (?, 1, 1, ?, ?, '某处', ?, '隐患', ?, '[]', '某单位', ?, ?, ?, ?, ?)`);
+  const hazard = db.prepare(`INSERT INTO Hazard (number, reporterId, responsibleId, regionId, regionPath, place, sector, description, level, photos, responsibleUnit, deadline, status, createdAt, updatedAt, rectifiedAt, supervisionLevel)
+    VALUES (?, 1, 1, ?, ?, '某处', ?, '隐患', ?, '[]', '某单位', ?, ?, ?, ?, ?, ?)`);
+  // Timestamps as Prisma's SQLite adapter writes them (ISO 8601 with +00:00), so range comparisons behave as in production.
+  const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
   const patrol = db.prepare(`INSERT INTO RoutineReport (routine, date, personId, regionPath, status, late, data) VALUES ('patrol', ?, ?, ?, ?, 0, '{}')`);
   const grids: { id: number; path: string }[] = [];
   const SECTORS = ["危险化学品", "工贸", "建筑施工", "道路交通", "人员密集场所/消防", "城镇燃气", "其他"];
@@ -55,14 +57,16 @@ try {
         }
       }
     }
-    grids.forEach((g, i) => person.run(`139${String(10_000_000 + i)}`, g.id, new Date(now).toISOString(), new Date(now).toISOString()));
+    grids.forEach((g, i) => person.run(`139${String(10_000_000 + i)}`, g.id, ts(new Date(now)), ts(new Date(now))));
     // Hazards over the last two years; patrol reports one per grid member per day, back from today.
     for (let i = 0; i < HAZARDS; i++) {
       const g = grids[i % grids.length]!;
       const r = ((i * 2654435761) % 4294967296) / 4294967296; // Knuth's multiplicative hash: spread, not correlated with the grid
       const at = new Date(now - Math.floor(r * 730 * 86_400) * 1000);
+      const status = STATUSES[i % STATUSES.length]!;
+      const fixed = status === "已整改" || status === "已销号" ? ts(new Date(Math.min(now, at.getTime() + (i % 10) * 86_400_000))) : null;
       hazard.run(`YH-B-${i}`, g.id, g.path, SECTORS[i % SECTORS.length], i % 50 === 0 ? "重大" : "一般", addDays(at.toISOString().slice(0, 10), 7),
-        STATUSES[i % STATUSES.length], at.toISOString(), at.toISOString(), i % 997 === 0 ? "县" : null);
+        status, ts(at), ts(at), fixed, i % 997 === 0 ? "县" : null);
     }
     for (let i = 0; i < PATROLS; i++) {
       const g = i % grids.length;

@@ -46,3 +46,17 @@ export function parsePeriod(input: string, now: Date): Period | null {
 }
 
 export { daysInMonth, pad };
+
+/**
+ * The `n` weeks (Monday to Sunday) up to the one holding the period's last day,
+ * oldest first, labelled by their Monday ("10/26"): the x axis of a weekly trend.
+ */
+export function weeksEnding(p: Period, n: number): Period[] {
+  const last = toLocalDate(new Date(p.to.getTime() - 1));
+  const monday = addDays(last, 1 - localParts(startOfLocalDay(last)).weekday);
+  return Array.from({ length: n }, (_, i) => {
+    const first = addDays(monday, 7 * (i - n + 1));
+    const [, m, d] = first.split("-").map(Number);
+    return { ...days(first, 7), label: `${m}/${d}` };
+  });
+}

@@ -42,7 +42,7 @@ import path from "node:path";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db } from "../store/db.js";
 import { buildRollup, writeRollupXlsx } from "../reports/rollup.js";
-import { barChart } from "../reports/chart.js";
+import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
 import { toGroup, enqueueNoting } from "./notify.js";
 
 /** The last full week (Mon–Sun) or month before `now`, with its 环比 and 同比 periods. */
@@ -65,20 +65,12 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       const region = q.regionPath ?? ctx.actor.regionPath!;
       if (!can(ctx.actor, "region.read", region).ok) return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
       const r = await buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
-      if (!file) return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, o.dataDir, ctx.now) };
+      if (!file) return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
       const xlsx = await writeRollupXlsx(r, ctx.t, path.join(o.dataDir, "exports"), ctx.now);
       return { says: [r.title, say("rollup.exported")], file: xlsx };
     },
   });
   return [make("week", false), make("month", false), make("month", true), chartCommand(o.dataDir)];
-}
-
-/** Bars per township: found and rectified (the chart chiefs look at first). */
-export async function rollupChart(r: Awaited<ReturnType<typeof buildRollup>>, t: (s: Say) => string, dataDir: string, now: Date): Promise<string> {
-  const series = [t(say("rollup.series_found")), t(say("rollup.series_rectified"))];
-  const rows = r.townships.flatMap((x) => [{ label: x.unit, series: series[0]!, value: x.found }, { label: x.unit, series: series[1]!, value: x.rectified }]);
-  const title = t(r.title);
-  return barChart({ title, rows, dataDir, file: path.join(dataDir, "exports", `${title.replace(/[\\/:*?"<>|\s【】]/g, "")}-${now.getTime()}.png`) });
 }
 
 function chartCommand(dataDir: string): CommandDef<Tx> {
@@ -90,7 +82,7 @@ function chartCommand(dataDir: string): CommandDef<Tx> {
     const region = q.regionPath ?? ctx.actor.regionPath!;
     if (!can(ctx.actor, "region.read", region).ok) return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
     const r = await buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind: "month", now: ctx.now });
-    return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, dataDir, ctx.now) };
+    return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir, now: ctx.now, panels: panelsAsked(ctx.args) }) };
   },
   };
 }
@@ -107,7 +99,7 @@ export function rollupJobs(d: { db: Db; render: (s: Say) => string; now: () => D
       for (const g of await d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } })) {
         const r = await buildRollup(d.db, { regionPath: g.region.path, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now });
         const file = await writeRollupXlsx(r, d.render, path.join(d.dataDir, "exports"), now);
-        const image = await rollupChart(r, d.render, d.dataDir, now);
+        const image = await rollupChart(r, d.render, { dataDir: d.dataDir, now });
         const text = [r.title, ...r.lines].map(d.render).join("\n");
         await d.db.$transaction((tx) => enqueueNoting(tx, toGroup(g, text, `rollup:${kind}:${q.period.label}`).map((i) => ({ ...i, payload: { ...i.payload, file, image } })), now, touched));
       }

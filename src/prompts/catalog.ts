@@ -378,6 +378,7 @@ export const PROMPT_CATALOG = {
   "rollup.month_describe": [],
   "rollup.export_describe": [],
   "rollup.exported": [], "rollup.series_found": [], "rollup.series_rectified": [], "rollup.chart_describe": [],
+  "rollup.chart_unit": [], "rollup.chart_units": [], "rollup.chart_trend": ["weeks"], "rollup.chart_sectors": [],
   "rollup.headline": ["found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],
   "rollup.compliance": ["patrolRate", "missed", "dutyRate", "late", "warnings", "warnRate"],
   "rollup.table_header": [],

@@ -10,6 +10,12 @@ import { compile, type TopLevelSpec } from "vega-lite";
 import { cjkFontFiles } from "./font.js";
 
 const FONT = "Noto Sans SC";
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const config = { font: FONT, title: { fontSize: 16 }, axis: { labelFontSize: 12, titleFontSize: 12 }, legend: { labelFontSize: 12 } };
+
+export interface SeriesRow { label: string; series: string; value: number }
+/** One panel of a chart: a title and its rows, without the page around it. */
+type Panel = Record<string, unknown>;
 
 /** The chart as SVG (its text is searchable: titles, labels). */
 export async function chartSvg(spec: TopLevelSpec): Promise<string> {
@@ -27,34 +33,63 @@ async function render(spec: TopLevelSpec, file: string, dataDir: string): Promis
   return file;
 }
 
-const config = { font: FONT, title: { fontSize: 16 }, axis: { labelFontSize: 12, titleFontSize: 12 } };
+const page = (title: string, panel: Panel): TopLevelSpec => ({ $schema: SCHEMA, title: { text: title, offset: 12 }, config, padding: 12, ...panel }) as TopLevelSpec;
 
-export function barSpec(o: { title: string; rows: { label: string; series: string; value: number }[] }): TopLevelSpec {
+/** Series in the order given (排查 before 已整改), the same colours in every panel. */
+const seriesColor = (series: string[]) => ({ field: "series", type: "nominal", title: null, sort: series, scale: { domain: series } });
+
+/** Grouped bars, e.g. hazards found and rectified per township. */
+export function barPanel(rows: SeriesRow[], unit: string, series = [...new Set(rows.map((r) => r.series))]): Panel {
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: o.title, width: 420, height: 240, config,
-    data: { values: o.rows },
+    width: 420, height: 220, data: { values: rows },
     mark: { type: "bar", tooltip: false },
     encoding: {
-      x: { field: "label", type: "nominal", title: null, axis: { labelAngle: 0 } },
-      xOffset: { field: "series" },
-      y: { field: "value", type: "quantitative", title: "处" },
-      color: { field: "series", type: "nominal", title: null },
+      x: { field: "label", type: "nominal", title: null, sort: null, axis: { labelAngle: rows.length > 16 ? -45 : 0 } },
+      xOffset: { field: "series", sort: series },
+      y: { field: "value", type: "quantitative", title: unit },
+      color: seriesColor(series),
     },
-    padding: 12,
-  } as TopLevelSpec;
+  };
 }
 
-/** Bars, e.g. hazards found and rectified per township. */
-export function barChart(o: { title: string; rows: { label: string; series: string; value: number }[]; file: string; dataDir: string }): Promise<string> {
+/** Lines over time, one per series, e.g. hazards found and rectified per week. */
+export function linePanel(rows: SeriesRow[], unit: string, series = [...new Set(rows.map((r) => r.series))]): Panel {
+  return {
+    width: 420, height: 200, data: { values: rows },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "label", type: "ordinal", title: null, sort: null, axis: { labelAngle: 0 } },
+      y: { field: "value", type: "quantitative", title: unit },
+      color: seriesColor(series),
+    },
+  };
+}
+
+/** Horizontal bars with the figure at the end, largest first, e.g. hazards per sector. */
+export function rankPanel(rows: { label: string; value: number }[], unit: string): Panel {
+  const enc = { y: { field: "label", type: "nominal", title: null, sort: null }, x: { field: "value", type: "quantitative", title: unit } };
+  return {
+    width: 420, height: Math.max(60, rows.length * 24), data: { values: [...rows].sort((a, b) => b.value - a.value) },
+    layer: [{ mark: { type: "bar", color: "#e45756" } }, { mark: { type: "text", align: "left", dx: 3 }, encoding: { text: { field: "value" } } }],
+    encoding: enc,
+  };
+}
+
+export function barSpec(o: { title: string; rows: SeriesRow[]; unit?: string }): TopLevelSpec {
+  return page(o.title, barPanel(o.rows, o.unit ?? "处"));
+}
+
+/** Panels stacked under one title: what a rollup attaches (one image per message). */
+export function boardSpec(title: string, panels: { title: string; panel: Panel }[]): TopLevelSpec {
+  return page(title, { vconcat: panels.map((p) => ({ title: { text: p.title, fontSize: 13, anchor: "start", offset: 8 }, ...p.panel })), spacing: 28,
+    // Each panel its own axes; the series colours shared (排查 is the same colour everywhere).
+    resolve: { scale: { x: "independent", y: "independent", color: "shared" } } });
+}
+
+export function barChart(o: { title: string; rows: SeriesRow[]; file: string; dataDir: string }): Promise<string> {
   return render(barSpec(o), o.file, o.dataDir);
 }
 
-/** A trend line, e.g. hazards found per week. */
-export function lineChart(o: { title: string; rows: { label: string; value: number }[]; file: string; dataDir: string }): Promise<string> {
-  return render({
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: o.title, width: 420, height: 220, config,
-    data: { values: o.rows },
-    mark: { type: "line", point: true },
-    encoding: { x: { field: "label", type: "ordinal", title: null }, y: { field: "value", type: "quantitative", title: "处" } },
-  } as TopLevelSpec, o.file, o.dataDir);
+export function chartFile(spec: TopLevelSpec, file: string, dataDir: string): Promise<string> {
+  return render(spec, file, dataDir);
 }

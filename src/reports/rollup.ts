@@ -7,11 +7,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import type { Period } from "../domain/period.js";
+import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
-import { changeSay, dutyFigures, hazardFigures, hazardsFound, inRegion, patrolFigures, percent, warningFigures } from "./stats.js";
+import { changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, inRegion, patrolFigures, percent, warningFigures, type HazardTally } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -26,17 +26,21 @@ export interface RollupRow {
   overdue: number;
 }
 
-async function row(db: Db | Tx, unit: string, where: object, today: string): Promise<RollupRow> {
-  const [found, rectified, major, majorClosed, overdue, byLevel] = await Promise.all([
-    db.hazard.count({ where }),
-    db.hazard.count({ where: { ...where, status: { in: ["已整改", "已销号"] } } }),
-    db.hazard.count({ where: { ...where, level: "重大" } }),
-    db.hazard.count({ where: { ...where, level: "重大", status: "已销号" } }),
-    db.hazard.count({ where: { ...where, status: { in: ["待整改", "整改中"] }, deadline: { lt: today } } }),
-    db.hazard.groupBy({ by: ["supervisionLevel"], where: { ...where, supervisionLevel: { not: null } }, _count: { _all: true } }),
-  ]);
-  const lv = (l: string) => byLevel.find((x) => x.supervisionLevel === l)?._count._all ?? 0;
-  return { unit, found, rectified, rate: percent(rectified, found), major, majorClosed, listed: `${lv("省")}/${lv("市")}/${lv("县")}`, overdue };
+function row(unit: string, t: Omit<HazardTally, "key">): RollupRow {
+  return { unit, found: t.found, rectified: t.rectified, rate: percent(t.rectified, t.found), major: t.major, majorClosed: t.majorClosed, listed: `${t.listed.省}/${t.listed.市}/${t.listed.县}`, overdue: t.overdue };
+}
+
+/** Tallies per reported region path, summed into the child unit each path lies in. */
+function sumInto(children: { name: string; path: string }[], byPath: HazardTally[]): RollupRow[] {
+  return children.map((c) => {
+    const sum = structuredClone(EMPTY_TALLY);
+    for (const t of byPath) {
+      if (t.key !== c.path && !t.key.startsWith(`${c.path}/`)) continue;
+      for (const k of ["found", "major", "rectified", "closed", "majorClosed", "overdue"] as const) sum[k] += t[k];
+      for (const k of ["省", "市", "县", "all"] as const) sum.listed[k] += t.listed[k];
+    }
+    return row(c.name, sum);
+  });
 }
 
 export interface Rollup {
@@ -45,21 +49,38 @@ export interface Rollup {
   townships: RollupRow[];
   sectors: RollupRow[];
   total: RollupRow;
+  /** Found (reported that week) and rectified (rectified that week), week by week up to the period's end. */
+  trend: { label: string; found: number; rectified: number }[];
+}
+
+/** Weeks in a rollup's trend line: two months for a weekly report, a quarter otherwise. */
+export const TREND_WEEKS = { week: 8, month: 13 } as const;
+
+async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number): Promise<Rollup["trend"]> {
+  return Promise.all(weeksEnding(p, weeks).map(async (w) => {
+    const [found, rectified] = await Promise.all([
+      db.hazard.count({ where: { ...inRegion(regionPath), createdAt: { gte: w.from, lt: w.to } } }),
+      db.hazard.count({ where: { ...inRegion(regionPath), rectifiedAt: { gte: w.from, lt: w.to } } }),
+    ]);
+    return { label: w.label, found, rectified };
+  }));
 }
 
 export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: Period; previous: Period; lastYear: Period; kind: "week" | "month"; now: Date }): Promise<Rollup> {
   const today = toLocalDate(o.now);
   const scope = { ...inRegion(o.regionPath), createdAt: { gte: o.period.from, lt: o.period.to } };
-  const children = await db.region.findMany({ where: { parent: { path: o.regionPath } }, orderBy: { path: "asc" } });
-  const townships = await Promise.all(children.map((c) => row(db, c.name, { ...scope, ...inRegion(c.path) }, today)));
-  const sectorNames = (await db.hazard.groupBy({ by: ["sector"], where: scope, _count: { _all: true }, orderBy: { sector: "asc" } })).map((s) => s.sector);
-  const sectors = await Promise.all(sectorNames.map((s) => row(db, s, { ...scope, sector: s }, today)));
-  const total = await row(db, "合计", scope, today);
-  const f = await hazardFigures(db, o.regionPath, o.period, o.now);
-  const [prev, lastYear, patrol, duty, warn] = await Promise.all([
+  const children = await db.region.findMany({ where: { parent: { path: o.regionPath } }, orderBy: { path: "asc" }, select: { name: true, path: true } });
+  const [byPath, bySector, all, prev, lastYear, patrol, duty, warn, weekly] = await Promise.all([
+    hazardTally(db, o.regionPath, o.period, o.now, "regionPath"), hazardTally(db, o.regionPath, o.period, o.now, "sector"), hazardTally(db, o.regionPath, o.period, o.now),
     hazardsFound(db, o.regionPath, o.previous), hazardsFound(db, o.regionPath, o.lastYear),
     patrolFigures(db, o.regionPath, o.period), dutyFigures(db, o.regionPath, o.period), warningFigures(db, o.regionPath, o.period),
+    trend(db, o.regionPath, o.period, TREND_WEEKS[o.kind]),
   ]);
+  const townships = sumInto(children, byPath);
+  const sectors = bySector.map((t) => row(t.key, t));
+  const t = all[0] ?? { key: "", ...EMPTY_TALLY };
+  const total = row("合计", t);
+  const f = { found: t.found, major: t.major, rectified: t.rectified, closed: t.closed, overdue: t.overdue, listed: t.listed.all, rate: total.rate };
   const lines: Say[] = [
     say("rollup.headline", { ...f, mom: changeSay(f.found, prev), yoy: changeSay(f.found, lastYear) }),
     say("rollup.compliance", { patrolRate: patrol.rate, missed: patrol.missed, dutyRate: duty.rate, late: duty.late, warnings: warn.warnings, warnRate: warn.rate }),
@@ -68,9 +89,10 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
   ];
   const overdue = await db.hazard.findMany({ where: { ...scope, status: { in: ["待整改", "整改中"] }, deadline: { lt: today } }, orderBy: { deadline: "asc" }, take: 10 });
   if (overdue.length) lines.push(say("rollup.overdue", { count: total.overdue, list: overdue.map((h) => `${h.number}（${h.place}）`).join("、") }));
-  const listed = await db.hazard.findMany({ where: { ...scope, supervisionLevel: { not: null }, status: { not: "已销号" } }, take: 10 });
-  if (listed.length) lines.push(say("rollup.listed", { count: listed.length, list: listed.map((h) => `${h.number}（${h.supervisionLevel}级，${h.status}）`).join("、") }));
-  return { title: say(o.kind === "week" ? "rollup.title_week" : "rollup.title_month", { region: o.regionPath, period: o.period.label }), lines, townships, sectors, total };
+  const openListed = { ...scope, supervisionLevel: { not: null }, status: { not: "已销号" } };
+  const [listed, listedCount] = await Promise.all([db.hazard.findMany({ where: openListed, orderBy: { createdAt: "asc" }, take: 10 }), db.hazard.count({ where: openListed })]);
+  if (listed.length) lines.push(say("rollup.listed", { count: listedCount, list: listed.map((h) => `${h.number}（${h.supervisionLevel}级，${h.status}）`).join("、") }));
+  return { title: say(o.kind === "week" ? "rollup.title_week" : "rollup.title_month", { region: o.regionPath, period: o.period.label }), lines, townships, sectors, total, trend: weekly };
 }
 
 export async function writeRollupXlsx(r: Rollup, render: (s: Say) => string, dir: string, now: Date): Promise<string> {

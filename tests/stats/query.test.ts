@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/domain/stats-query.js";
+import { parsePeriod, weeksEnding } from "../../src/domain/period.js";
+import { panelsAsked } from "../../src/reports/rollup-chart.js";
 
 // Wednesday 25 November 2026, 09:00 Shanghai.
 const now = new Date("2026-11-25T09:00:00+08:00");
@@ -79,5 +81,24 @@ describe("parseStatsQuery", () => {
     expect(looksLikeStatsQuestion("甘溪乡10月隐患")).toBe(true);
     expect(looksLikeStatsQuestion("今天隐患排查很辛苦")).toBe(false);
     expect(findRegionIn("渠阳镇泡里村", REGIONS)).toBe("示范县/渠阳镇/泡里村");
+  });
+});
+
+describe("the weekly trend's weeks", () => {
+  it("ends with the week holding the period's last day, Monday to Sunday", () => {
+    const oct = weeksEnding(parsePeriod("10月", now)!, 13);
+    expect(oct.map((w) => w.label)).toEqual(["8/3", "8/10", "8/17", "8/24", "8/31", "9/7", "9/14", "9/21", "9/28", "10/5", "10/12", "10/19", "10/26"]);
+    expect([oct[12]!.from.toISOString(), oct[12]!.to.toISOString()]).toEqual(["2026-10-25T16:00:00.000Z", "2026-11-01T16:00:00.000Z"]);
+    const lastWeek = weeksEnding(parsePeriod("上周", now)!, 8);
+    expect([lastWeek[0]!.label, lastWeek[7]!.label]).toEqual(["9/28", "11/16"]);
+    // This week so far: the week of today is the last one.
+    expect(weeksEnding(parsePeriod("今天", now)!, 2).map((w) => w.label)).toEqual(["11/16", "11/23"]);
+  });
+
+  it("reads which chart panels a 图表 request wants", () => {
+    expect(panelsAsked("10月")).toEqual(["units", "trend", "sectors"]);
+    expect(panelsAsked("趋势")).toEqual(["trend"]);
+    expect(panelsAsked("10月 行业")).toEqual(["sectors"]);
+    expect(panelsAsked("各乡镇 走势")).toEqual(["units", "trend"]);
   });
 });

@@ -11,15 +11,16 @@ afterEach(async () => {
   await b?.stop().catch(() => undefined);
 });
 
-async function hazard(region: string, createdAt: string, o: { status?: string; level?: string; deadline?: string; listed?: boolean } = {}) {
+async function hazard(region: string, createdAt: string, o: { status?: string; level?: string; deadline?: string; listed?: boolean; sector?: string; rectifiedAt?: string } = {}) {
   const db = b.app.store.db;
   const r = await db.region.findUniqueOrThrow({ where: { path: region } });
   const reporter = await db.person.findUniqueOrThrow({ where: { mobile: "13800000007" } });
   const n = await db.hazard.count();
   await db.hazard.create({ data: {
     number: `YH-TEST-${String(n + 1).padStart(4, "0")}`, reporterId: reporter.id, responsibleId: reporter.id, regionId: r.id, regionPath: region,
-    place: "某处", sector: "其他", description: "测试隐患", level: o.level ?? "一般", responsibleUnit: "某单位", deadline: o.deadline ?? "2026-12-31",
+    place: "某处", sector: o.sector ?? "其他", description: "测试隐患", level: o.level ?? "一般", responsibleUnit: "某单位", deadline: o.deadline ?? "2026-12-31",
     status: o.status ?? "待整改", createdAt: new Date(createdAt), updatedAt: new Date(createdAt), ...(o.listed ? { supervisionLevel: "县" } : {}),
+    ...(o.rectifiedAt ? { rectifiedAt: new Date(o.rectifiedAt) } : {}),
   } });
 }
 
@@ -37,8 +38,8 @@ describe("quick stats on a hand-built dataset", () => {
   it("answers exact figures in scope, and refuses beside it", async () => {
     b = await startBot({ bind: { lz: "13800000005", zj: "13800000001", u1: "13800000007" }, env: { DATA_DIR: tmpDir() } });
     const qy = "示范县/渠阳镇/泡里村/网格1";
-    await hazard(qy, "2026-10-03T10:00:00+08:00", { status: "已销号" });
-    await hazard(qy, "2026-10-15T10:00:00+08:00", { status: "已整改", level: "重大", listed: true });
+    await hazard(qy, "2026-10-03T10:00:00+08:00", { status: "已销号", rectifiedAt: "2026-10-06T15:00:00+08:00", sector: "工贸" });
+    await hazard(qy, "2026-10-15T10:00:00+08:00", { status: "已整改", level: "重大", listed: true, rectifiedAt: "2026-10-20T15:00:00+08:00", sector: "工贸" });
     await hazard(qy, "2026-10-31T23:59:00+08:00", { deadline: "2026-11-10" }); // last minute of October; overdue now
     await hazard(qy, "2026-11-01T00:00:00+08:00"); // first minute of November: not October
     await hazard(qy, "2026-09-10T10:00:00+08:00");
@@ -67,7 +68,27 @@ describe("quick stats on a hand-built dataset", () => {
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...OFFICIAL_COLUMNS]);
     const total = ws.getRow(ws.rowCount);
     expect([total.getCell(1).text, total.getCell(2).text, total.getCell(3).text, total.getCell(4).text]).toEqual(["合计", "4", "2", "50.0%"]);
-    expect(wb.getWorksheet("分行业")!.getRow(2).getCell(1).text).toBe("其他");
+    const sectors = wb.getWorksheet("分行业")!;
+    expect([2, 3, 4].map((n) => [sectors.getRow(n).getCell(1).text, sectors.getRow(n).getCell(2).text, sectors.getRow(n).getCell(4).text]))
+      .toEqual([["其他", "2", "0.0%"], ["工贸", "2", "100.0%"], ["合计", "4", "50.0%"]]);
+    // The weekly trend under the October report: found by week reported, rectified by week rectified.
+    const { buildRollup } = await import("../../src/reports/rollup.js");
+    const { rollupChartSpec } = await import("../../src/reports/rollup-chart.js");
+    const { chartSvg } = await import("../../src/reports/chart.js");
+    const { parseStatsQuery } = await import("../../src/domain/stats-query.js");
+    const oct = parseStatsQuery("10月", new Date("2026-11-25T09:00:00+08:00"), []);
+    const rollup = await buildRollup(b.app.store.db, { regionPath: "示范县", ...oct, kind: "month", now: new Date("2026-11-25T09:00:00+08:00") });
+    expect(rollup.trend.filter((w) => w.found || w.rectified)).toEqual([
+      { label: "9/7", found: 1, rectified: 0 }, { label: "9/14", found: 1, rectified: 0 }, { label: "9/28", found: 1, rectified: 0 },
+      { label: "10/5", found: 1, rectified: 1 }, { label: "10/12", found: 1, rectified: 0 }, { label: "10/19", found: 0, rectified: 1 },
+      { label: "10/26", found: 2, rectified: 0 }, // 31 October 23:59 and 1 November 00:00 share the week of 26 October
+    ]);
+    expect(rollup.trend).toHaveLength(13);
+    const svg = await chartSvg(rollupChartSpec(rollup, (x) => b.app.prompts.render(x)));
+    for (const text of ["【月报】示范县 2026年10月", "各单位隐患排查与整改", "近13周趋势（按周）", "分行业隐患", "渠阳镇", "10/26", "工贸"]) expect(svg).toContain(text);
+    const [chart] = await b.send("zj", "图表 10月 趋势");
+    const png = fs.readFileSync(chart!.image!);
+    expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     // In a group an ordinary remark is still ignored.
     expect(await b.send("u1", "今天隐患排查很辛苦", { group: true })).toEqual([]);
   });

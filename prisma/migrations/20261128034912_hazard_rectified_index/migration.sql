@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Hazard_rectifiedAt_regionPath_idx" ON "Hazard"("rectifiedAt", "regionPath");
