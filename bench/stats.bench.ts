@@ -26,57 +26,64 @@ const HAZARDS = arg("hazards", 1_000_000);
 const PATROLS = arg("patrols", 2_000_000);
 const TOWNS = 16, VILLAGES = 20, GRIDS = 5; // seed 004's county: 16 townships
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "yingji-stats-"));
-const file = path.join(dir, "stats.db");
+// `--db FILE` keeps the generated database and reuses it on the next run (to iterate on queries).
+const keep = process.argv.includes("--db") ? path.resolve(process.argv[process.argv.indexOf("--db") + 1]!) : null;
+const dir = keep ? path.dirname(keep) : fs.mkdtempSync(path.join(os.tmpdir(), "yingji-stats-"));
+const file = keep ?? path.join(dir, "stats.db");
+const reuse = keep !== null && fs.existsSync(keep);
 try {
   migrate(file, projectPath("prisma", "migrations"));
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
   const t0 = performance.now();
-  const region = db.prepare(`INSERT INTO Region (name, path, depth, parentId) VALUES (?, ?, ?, ?)`);
-  const person = db.prepare(`INSERT INTO Person (name, mobile, regionId, active, createdAt, updatedAt) VALUES ('网格员', ?, ?, 1, ?, ?)`);
-  const hazard = db.prepare(`INSERT INTO Hazard (number, reporterId, responsibleId, regionId, regionPath, place, sector, description, level, photos, responsibleUnit, deadline, status, createdAt, updatedAt, rectifiedAt, supervisionLevel)
-    VALUES (?, 1, 1, ?, ?, '某处', ?, '隐患', ?, '[]', '某单位', ?, ?, ?, ?, ?, ?)`);
-  // Timestamps as Prisma's SQLite adapter writes them (ISO 8601 with +00:00), so range comparisons behave as in production.
-  const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
-  const patrol = db.prepare(`INSERT INTO RoutineReport (routine, date, personId, regionPath, status, late, data) VALUES ('patrol', ?, ?, ?, ?, 0, '{}')`);
-  const grids: { id: number; path: string }[] = [];
-  const SECTORS = ["危险化学品", "工贸", "建筑施工", "道路交通", "人员密集场所/消防", "城镇燃气", "其他"];
-  const STATUSES = ["待整改", "整改中", "已整改", "已销号", "已销号", "已销号"];
-  const now = new Date("2026-11-25T09:00:00+08:00").getTime();
-  db.transaction(() => {
-    const county = Number(region.run("演练县", "演练县", 0, null).lastInsertRowid);
-    for (let t = 0; t < TOWNS; t++) {
-      const town = Number(region.run(`镇${t}`, `演练县/镇${t}`, 1, county).lastInsertRowid);
-      for (let v = 0; v < VILLAGES; v++) {
-        const vil = Number(region.run(`村${t}-${v}`, `演练县/镇${t}/村${v}`, 2, town).lastInsertRowid);
-        for (let g = 0; g < GRIDS; g++) {
-          const p = `演练县/镇${t}/村${v}/网格${g}`;
-          grids.push({ id: Number(region.run(`网格${g}`, p, 3, vil).lastInsertRowid), path: p });
+  let gridCount = 0;
+  if (!reuse) {
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = OFF");
+    const region = db.prepare(`INSERT INTO Region (name, path, depth, parentId) VALUES (?, ?, ?, ?)`);
+    const person = db.prepare(`INSERT INTO Person (name, mobile, regionId, active, createdAt, updatedAt) VALUES ('网格员', ?, ?, 1, ?, ?)`);
+    const hazard = db.prepare(`INSERT INTO Hazard (number, reporterId, responsibleId, regionId, regionPath, place, sector, description, level, photos, responsibleUnit, deadline, status, createdAt, updatedAt, rectifiedAt, supervisionLevel)
+      VALUES (?, 1, 1, ?, ?, '某处', ?, '隐患', ?, '[]', '某单位', ?, ?, ?, ?, ?, ?)`);
+    // Timestamps as Prisma's SQLite adapter writes them (ISO 8601 with +00:00), so range comparisons behave as in production.
+    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const patrol = db.prepare(`INSERT INTO RoutineReport (routine, date, personId, regionPath, status, late, data) VALUES ('patrol', ?, ?, ?, ?, 0, '{}')`);
+    const grids: { id: number; path: string }[] = [];
+    const SECTORS = ["危险化学品", "工贸", "建筑施工", "道路交通", "人员密集场所/消防", "城镇燃气", "其他"];
+    const STATUSES = ["待整改", "整改中", "已整改", "已销号", "已销号", "已销号"];
+    const now = new Date("2026-11-25T09:00:00+08:00").getTime();
+    db.transaction(() => {
+      const county = Number(region.run("演练县", "演练县", 0, null).lastInsertRowid);
+      for (let t = 0; t < TOWNS; t++) {
+        const town = Number(region.run(`镇${t}`, `演练县/镇${t}`, 1, county).lastInsertRowid);
+        for (let v = 0; v < VILLAGES; v++) {
+          const vil = Number(region.run(`村${t}-${v}`, `演练县/镇${t}/村${v}`, 2, town).lastInsertRowid);
+          for (let g = 0; g < GRIDS; g++) {
+            const p = `演练县/镇${t}/村${v}/网格${g}`;
+            grids.push({ id: Number(region.run(`网格${g}`, p, 3, vil).lastInsertRowid), path: p });
+          }
         }
       }
-    }
-    grids.forEach((g, i) => person.run(`139${String(10_000_000 + i)}`, g.id, ts(new Date(now)), ts(new Date(now))));
-    // Hazards over the last two years; patrol reports one per grid member per day, back from today.
-    for (let i = 0; i < HAZARDS; i++) {
-      const g = grids[i % grids.length]!;
-      const r = ((i * 2654435761) % 4294967296) / 4294967296; // Knuth's multiplicative hash: spread, not correlated with the grid
-      const at = new Date(now - Math.floor(r * 730 * 86_400) * 1000);
-      const status = STATUSES[i % STATUSES.length]!;
-      const fixed = status === "已整改" || status === "已销号" ? ts(new Date(Math.min(now, at.getTime() + (i % 10) * 86_400_000))) : null;
-      hazard.run(`YH-B-${i}`, g.id, g.path, SECTORS[i % SECTORS.length], i % 50 === 0 ? "重大" : "一般", addDays(at.toISOString().slice(0, 10), 7),
-        status, ts(at), ts(at), fixed, i % 997 === 0 ? "县" : null);
-    }
-    for (let i = 0; i < PATROLS; i++) {
-      const g = i % grids.length;
-      const day = Math.floor(i / grids.length);
-      patrol.run(new Date(now - day * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10), g + 1, grids[g]!.path, i % 13 === 0 ? "missed" : "reported");
-    }
-  })();
-  // Planner statistics, as the housekeeping job keeps them (without them SQLite guesses the index).
-  db.exec("ANALYZE");
-  db.close();
+      grids.forEach((g, i) => person.run(`139${String(10_000_000 + i)}`, g.id, ts(new Date(now)), ts(new Date(now))));
+      // Hazards over the last two years; patrol reports one per grid member per day, back from today.
+      for (let i = 0; i < HAZARDS; i++) {
+        const g = grids[i % grids.length]!;
+        const r = ((i * 2654435761) % 4294967296) / 4294967296; // Knuth's multiplicative hash: spread, not correlated with the grid
+        const at = new Date(now - Math.floor(r * 730 * 86_400) * 1000);
+        const status = STATUSES[i % STATUSES.length]!;
+        const fixed = status === "已整改" || status === "已销号" ? ts(new Date(Math.min(now, at.getTime() + (i % 10) * 86_400_000))) : null;
+        hazard.run(`YH-B-${i}`, g.id, g.path, SECTORS[i % SECTORS.length], i % 50 === 0 ? "重大" : "一般", addDays(at.toISOString().slice(0, 10), 7),
+          status, ts(at), ts(at), fixed, i % 997 === 0 ? "县" : null);
+      }
+      for (let i = 0; i < PATROLS; i++) {
+        const g = i % grids.length;
+        const day = Math.floor(i / grids.length);
+        patrol.run(new Date(now - day * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10), g + 1, grids[g]!.path, i % 13 === 0 ? "missed" : "reported");
+      }
+    })();
+    // Planner statistics, as the housekeeping job keeps them (without them SQLite guesses the index).
+    db.exec("ANALYZE");
+    db.close();
+    gridCount = grids.length;
+  }
   const loadMs = performance.now() - t0;
 
   const store = await openStore(`file:${file}`);
@@ -90,11 +97,11 @@ try {
   const patrolStat = await time(() => patrolFigures(store.db, town.regionPath!, town.period));
   await store.close();
   const line = (k: string, v: string) => console.log(`${k.padEnd(40)}${v}`);
-  console.log(`\nyingji-bot stats benchmark — ${HAZARDS.toLocaleString()} hazards, ${PATROLS.toLocaleString()} patrol reports, ${grids.length} grids`);
-  line("generate + insert (raw statements)", `${(loadMs / 1000).toFixed(1)} s`);
+  console.log(`\nyingji-bot stats benchmark — ${HAZARDS.toLocaleString()} hazards, ${PATROLS.toLocaleString()} patrol reports, ${gridCount || "reused"} grids`);
+  if (!reuse) line("generate + insert (raw statements)", `${(loadMs / 1000).toFixed(1)} s`);
   line("monthly county rollup (16 townships)", `${rollup.ms.toFixed(0)} ms  (found ${rollup.r.total.found}, 整改率 ${rollup.r.total.rate})`);
   line("township quick stat: hazards this month", `${quick.ms.toFixed(0)} ms  (found ${quick.r.found}, 整改率 ${quick.r.rate})`);
   line("township quick stat: patrol this month", `${patrolStat.ms.toFixed(0)} ms  (reported ${patrolStat.r.reported}, rate ${patrolStat.r.rate})`);
 } finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }

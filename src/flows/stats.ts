@@ -7,7 +7,16 @@ import type { CommandDef } from "../core/commands.js";
 import { can } from "../domain/org.js";
 import { looksLikeStatsQuestion, parseStatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
-import { changeSay, dutyFigures, hazardFigures, hazardsFound, patrolFigures, warningFigures } from "../reports/stats.js";
+import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, inRegion, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
+import { formatLocal } from "../time/shanghai.js";
+import { warningStatus } from "./warnings.js";
+
+/** Names in one line, the first `max` of them and how many more. */
+const LIST_MAX = 30;
+function listOf(t: (s: Say) => string, items: Say[]): string {
+  const shown = items.slice(0, LIST_MAX).map(t).join("、");
+  return items.length > LIST_MAX ? shown + t(say("stats.list_more", { count: items.length })) : shown;
+}
 import { audit } from "../store/audit.js";
 import type { Tx } from "../store/db.js";
 
@@ -31,9 +40,31 @@ export const statsCommand: CommandDef<Tx> = {
       const [prev, lastYear] = await Promise.all([hazardsFound(ctx.tx, region, q.previous), hazardsFound(ctx.tx, region, q.lastYear)]);
       out.push(say("stats.hazard", { ...head, ...f, mom: changeSay(f.found, prev), yoy: changeSay(f.found, lastYear) }));
     }
-    if (want("patrol")) out.push(say("stats.patrol", { ...head, ...(await patrolFigures(ctx.tx, region, q.period)) }));
-    if (want("duty")) out.push(say("stats.duty", { ...head, ...(await dutyFigures(ctx.tx, region, q.period)) }));
-    if (want("warning")) out.push(say("stats.warning", { ...head, ...(await warningFigures(ctx.tx, region, q.period)) }));
+    if (want("patrol")) {
+      out.push(say("stats.patrol", { ...head, ...(await patrolFigures(ctx.tx, region, q.period)) }));
+      if (q.who) {
+        const missing = await patrolMissing(ctx.tx, region, q.period, ctx.now);
+        out.push(missing.length ? say("stats.patrol_missing", { count: missing.length, list: listOf(ctx.t, missing.map((m) => say("stats.patrol_missing_item", {
+          name: m.name, place: m.place, times: m.today ? say("stats.patrol_missing_today") : m.times > 1 ? say("stats.patrol_missing_times", { count: m.times }) : "",
+        }))) }) : say("stats.patrol_none_missing"));
+      }
+    }
+    if (want("duty")) {
+      out.push(say("stats.duty", { ...head, ...(await dutyFigures(ctx.tx, region, q.period)) }));
+      if (q.who) {
+        const unsigned = await dutyUnsigned(ctx.tx, region, q.period, ctx.now);
+        out.push(unsigned.length ? say("stats.duty_unsigned", { count: unsigned.length, list: listOf(ctx.t, unsigned.map((u) => say("stats.duty_unsigned_item", {
+          start: formatLocal(u.start).slice(5), officers: u.officers.join("、"), leader: u.leader,
+        }))) }) : say("stats.duty_all_signed"));
+      }
+    }
+    if (want("warning")) {
+      if (q.latest) {
+        // "这次预警": the latest warning that reached this region, its 叫应 within the region.
+        const w = await ctx.tx.warning.findFirst({ where: { targets: { some: inRegion(region) } }, orderBy: { createdAt: "desc" } });
+        out.push(...(w ? await warningStatus(ctx.tx, w, region) : [say("stats.no_warning", { region })]));
+      } else out.push(say("stats.warning", { ...head, ...(await warningFigures(ctx.tx, region, q.period)) }));
+    }
     return out;
   },
 };

@@ -175,11 +175,19 @@ export const warningMeasuresFlow: FlowDef<Tx> = {
   },
 };
 
-async function status(tx: Tx, w: WarningRow, now: Date): Promise<Say[]> {
-  const targets = await tx.warningTarget.findMany({ where: { warningId: w.id }, include: { warning: false } });
+/**
+ * A warning's 叫应 status: sent, delivered, confirmed, rate, median, the silent by
+ * village. With `scope`, only the targets in that region (a township leader
+ * asking about the county's warning sees their own people).
+ */
+export async function warningStatus(tx: Tx, w: WarningRow, scope?: string): Promise<Say[]> {
+  const inScope = (path: string) => !scope || within(path, scope);
+  const targets = (await tx.warningTarget.findMany({ where: { warningId: w.id } })).filter((x) => inScope(x.regionPath));
   const f = figures(targets, w.createdAt);
-  const sent = await tx.outboxMessage.groupBy({ by: ["status"], where: { dedupeKey: { startsWith: `yj:${w.id}:p:` } }, _count: { _all: true } });
-  const count = (s: string) => sent.find((x) => x.status === s)?._count._all ?? 0;
+  const mine = new Set(targets.map((x) => x.personId));
+  // Private notices and re-calls: yj:<warning>:p:<person>:<cycle>.
+  const notices = (await tx.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `yj:${w.id}:p:` } }, select: { dedupeKey: true, status: true } }))
+    .filter((m) => mine.has(Number(m.dedupeKey!.split(":")[3])));
   const silent = targets.filter((x) => x.status === "未确认");
   const names = new Map((await tx.person.findMany({ where: { id: { in: silent.map((x) => x.personId) } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
   const byRegion = new Map<string, string[]>();
@@ -190,12 +198,11 @@ async function status(tx: Tx, w: WarningRow, now: Date): Promise<Say[]> {
   const unreachable = targets.filter((x) => x.status === "无法送达");
   const out: Say[] = [say("warning.status", {
     number: w.number, type: w.type, level: w.level, state: w.status === "active" ? "生效中" : w.status === "lifted" ? "已解除" : "已结束",
-    sent: count("sent") + count("failed") + count("pending") + count("sending"), delivered: count("sent"), confirmed: f.confirmed, total: f.total, rate: f.rate,
+    sent: notices.length, delivered: notices.filter((m) => m.status === "sent").length, confirmed: f.confirmed, total: f.total, rate: f.rate,
     median: f.medianMinutes === null ? "—" : `${f.medianMinutes}分钟`, cycle: w.cycle,
   })];
   for (const [r, ns] of [...byRegion].sort()) out.push(say("warning.status_silent", { region: r, count: ns.length, names: ns.slice(0, 30).join("、") }));
   if (unreachable.length) out.push(say("warning.status_unreachable", { count: unreachable.length, reasons: [...new Set(unreachable.map((u) => u.reason ?? ""))].join("；") }));
-  void now;
   return out;
 }
 
@@ -225,7 +232,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
         const { number } = warningArg(ctx.args);
         const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
         if (!w || !(await mayManage(ctx, w))) return [say("warning.not_found", { number: number ?? ctx.args })];
-        return status(ctx.tx, w, ctx.now);
+        return warningStatus(ctx.tx, w);
       },
     },
     {
@@ -289,7 +296,7 @@ export function warningJob(d: WarningJobDeps): JobDef {
           const items: OutboxItem[] = [];
           if (now >= w.endsAt || w.cycle >= w.cycles) {
             await tx.warning.update({ where: { id: w.id }, data: { status: "ended", endedAt: now } });
-            const lines = await status(tx, { ...w, status: "ended" }, now);
+            const lines = await warningStatus(tx, { ...w, status: "ended" });
             const text = lines.map(d.render).join("\n");
             items.push(...(await toPerson(tx, w.issuerId, text, `yj:${w.id}:end`)));
             const issuer = await tx.person.findUnique({ where: { id: w.issuerId }, include: { region: true } });

@@ -7,6 +7,7 @@ import type { Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../store/db.js";
+import { idsOf } from "../store/duty.js";
 import { toLocalDate } from "../time/shanghai.js";
 
 /**
@@ -126,4 +127,41 @@ export async function warningFigures(db: Db | Tx, regionPath: string, p: Period)
     db.warningTarget.count({ where: { ...targets, status: "已确认" } }),
   ]);
   return { warnings, total, confirmed, rate: percent(confirmed, total) };
+}
+
+/** Shifts in the period that have begun (by `now`) with nobody signed in: when, who was on duty, the leader. */
+export async function dutyUnsigned(db: Db | Tx, regionPath: string, p: Period, now: Date) {
+  const shifts = await db.dutyShift.findMany({
+    where: { ...inRegion(regionPath), startAt: { gte: p.from, lt: p.to < now ? p.to : now }, events: { none: { kind: "signin" } } },
+    orderBy: { startAt: "asc" },
+  });
+  const ids = [...new Set(shifts.flatMap((s) => [...idsOf(s.officerIds), s.leaderId]))];
+  const names = new Map((await db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((x) => [x.id, x.name]));
+  return shifts.map((s) => ({ start: s.startAt, officers: idsOf(s.officerIds).map((i) => names.get(i) ?? "?"), leader: names.get(s.leaderId) ?? "?" }));
+}
+
+/**
+ * Grid members who did not send the patrol report in the period: misses the
+ * daily close recorded, and — once today's window has opened and before it
+ * closes — those who have not reported yet today.
+ */
+export async function patrolMissing(db: Db | Tx, regionPath: string, p: Period, now: Date) {
+  const where = { routine: "patrol", ...inRegion(regionPath), date: { gte: toLocalDate(p.from), lt: toLocalDate(p.to) } };
+  const missed = await db.routineReport.groupBy({ by: ["personId"], where: { ...where, status: "missed" }, _count: { _all: true } });
+  const times = new Map(missed.map((m) => [m.personId, m._count._all]));
+  const today = toLocalDate(now);
+  const pendingToday: number[] = [];
+  if (p.from <= now && now < p.to) {
+    const phases = await db.routinePhase.findMany({ where: { routine: "patrol", date: today }, select: { phase: true } });
+    if (phases.some((x) => x.phase === "open") && !phases.some((x) => x.phase === "close")) {
+      const reported = new Set((await db.routineReport.findMany({ where: { routine: "patrol", date: today, ...inRegion(regionPath) }, select: { personId: true } })).map((r) => r.personId));
+      const expected = await db.person.findMany({ where: { active: true, roles: { some: { role: "网格员" } }, region: { OR: [{ path: regionPath }, { path: { gte: `${regionPath}/`, lt: `${regionPath}0` } }] } }, select: { id: true } });
+      for (const e of expected) if (!reported.has(e.id)) pendingToday.push(e.id);
+    }
+  }
+  const ids = [...new Set([...times.keys(), ...pendingToday])];
+  const people = await db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, region: { select: { name: true, path: true } } }, orderBy: { id: "asc" } });
+  return people
+    .map((x) => ({ name: x.name, place: x.region.path.split("/")[2] ?? x.region.name, path: x.region.path, times: times.get(x.id) ?? 0, today: pendingToday.includes(x.id) }))
+    .sort((a, b) => b.times - a.times || a.path.localeCompare(b.path));
 }

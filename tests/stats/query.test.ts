@@ -72,6 +72,18 @@ describe("parseStatsQuery", () => {
     expect(parseStatsQuery("第一季度隐患", now, REGIONS).previous.label).toBe("2025年第4季度");
   });
 
+  it("tells a question for names (谁没…) and about the latest warning (这次预警)", () => {
+    const f = (t: string) => { const r = parseStatsQuery(t, now, REGIONS); return [r.topic, r.who, r.latest]; };
+    expect(f("今天谁没签到")).toEqual(["duty", true, false]);
+    expect(f("今天谁没报")).toEqual(["patrol", true, false]);
+    expect(f("本周哪些人没报巡查")).toEqual(["patrol", true, false]);
+    expect(f("这次预警叫应率")).toEqual(["warning", false, true]);
+    expect(f("最近一次预警谁还没确认")).toEqual(["warning", true, true]);
+    expect(f("本月预警叫应率")).toEqual(["warning", false, false]);
+    expect(f("本周签到情况")).toEqual(["duty", false, false]);
+    expect(looksLikeStatsQuestion("今天谁没报")).toBe(true);
+  });
+
   it("knows a question about figures from chatter", () => {
     expect(looksLikeStatsQuestion("本周隐患情况")).toBe(true);
     expect(looksLikeStatsQuestion("今天谁没签到")).toBe(true);
