@@ -11,7 +11,7 @@ import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
-import { changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, inRegion, patrolFigures, percent, warningFigures, type HazardTally } from "./stats.js";
+import { changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, inRegion, overdueNumbers, patrolFigures, percent, warningFigures, CELL, type HazardTally } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -30,17 +30,13 @@ function row(unit: string, t: Omit<HazardTally, "key">): RollupRow {
   return { unit, found: t.found, rectified: t.rectified, rate: percent(t.rectified, t.found), major: t.major, majorClosed: t.majorClosed, listed: `${t.listed.省}/${t.listed.市}/${t.listed.县}`, overdue: t.overdue };
 }
 
-/** Tallies per reported region path, summed into the child unit each path lies in. */
-function sumInto(children: { name: string; path: string }[], byPath: HazardTally[]): RollupRow[] {
-  return children.map((c) => {
-    const sum = structuredClone(EMPTY_TALLY);
-    for (const t of byPath) {
-      if (t.key !== c.path && !t.key.startsWith(`${c.path}/`)) continue;
-      for (const k of ["found", "major", "rectified", "closed", "majorClosed", "overdue"] as const) sum[k] += t[k];
-      for (const k of ["省", "市", "县", "all"] as const) sum.listed[k] += t.listed[k];
-    }
-    return row(c.name, sum);
-  });
+function sum(tallies: HazardTally[]): Omit<HazardTally, "key"> {
+  const out = structuredClone(EMPTY_TALLY);
+  for (const t of tallies) {
+    for (const k of ["found", "major", "rectified", "closed", "majorClosed", "overdue"] as const) out[k] += t[k];
+    for (const k of ["省", "市", "县", "all"] as const) out.listed[k] += t.listed[k];
+  }
+  return out;
 }
 
 export interface Rollup {
@@ -59,7 +55,7 @@ export const TREND_WEEKS = { week: 8, month: 13 } as const;
 async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number): Promise<Rollup["trend"]> {
   return Promise.all(weeksEnding(p, weeks).map(async (w) => {
     const [found, rectified] = await Promise.all([
-      db.hazard.count({ where: { ...inRegion(regionPath), createdAt: { gte: w.from, lt: w.to } } }),
+      hazardsFound(db, regionPath, w),
       db.hazard.count({ where: { ...inRegion(regionPath), rectifiedAt: { gte: w.from, lt: w.to } } }),
     ]);
     return { label: w.label, found, rectified };
@@ -67,18 +63,19 @@ async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number):
 }
 
 export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: Period; previous: Period; lastYear: Period; kind: "week" | "month"; now: Date }): Promise<Rollup> {
-  const today = toLocalDate(o.now);
   const scope = { ...inRegion(o.regionPath), createdAt: { gte: o.period.from, lt: o.period.to } };
   const children = await db.region.findMany({ where: { parent: { path: o.regionPath } }, orderBy: { path: "asc" }, select: { name: true, path: true } });
-  const [byPath, bySector, all, prev, lastYear, patrol, duty, warn, weekly] = await Promise.all([
-    hazardTally(db, o.regionPath, o.period, o.now, "regionPath"), hazardTally(db, o.regionPath, o.period, o.now, "sector"), hazardTally(db, o.regionPath, o.period, o.now),
+  const [cells, prev, lastYear, patrol, duty, warn, weekly] = await Promise.all([
+    hazardTally(db, o.regionPath, o.period, o.now, "cell"),
     hazardsFound(db, o.regionPath, o.previous), hazardsFound(db, o.regionPath, o.lastYear),
     patrolFigures(db, o.regionPath, o.period), dutyFigures(db, o.regionPath, o.period), warningFigures(db, o.regionPath, o.period),
     trend(db, o.regionPath, o.period, TREND_WEEKS[o.kind]),
   ]);
-  const townships = sumInto(children, byPath);
-  const sectors = bySector.map((t) => row(t.key, t));
-  const t = all[0] ?? { key: "", ...EMPTY_TALLY };
+  // One pass gives every (region path, sector) cell; units, sectors and the total are sums of cells.
+  const pathOf = (k: string) => k.split(CELL)[0]!, sectorOf = (k: string) => k.split(CELL)[1]!;
+  const townships = children.map((c) => row(c.name, sum(cells.filter((x) => pathOf(x.key) === c.path || pathOf(x.key).startsWith(`${c.path}/`)))));
+  const sectors = [...new Set(cells.map((x) => sectorOf(x.key)))].sort().map((s) => row(s, sum(cells.filter((x) => sectorOf(x.key) === s))));
+  const t = sum(cells);
   const total = row("合计", t);
   const f = { found: t.found, major: t.major, rectified: t.rectified, closed: t.closed, overdue: t.overdue, listed: t.listed.all, rate: total.rate };
   const lines: Say[] = [
@@ -87,7 +84,8 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
     say("rollup.table_header"),
     ...townships.map((t) => say("rollup.table_row", { ...t })),
   ];
-  const overdue = await db.hazard.findMany({ where: { ...scope, status: { in: ["待整改", "整改中"] }, deadline: { lt: today } }, orderBy: { deadline: "asc" }, take: 10 });
+  const ids = await overdueNumbers(db, o.regionPath, o.period, o.now, 10);
+  const overdue = (await db.hazard.findMany({ where: { id: { in: ids } } })).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   if (overdue.length) lines.push(say("rollup.overdue", { count: total.overdue, list: overdue.map((h) => `${h.number}（${h.place}）`).join("、") }));
   const openListed = { ...scope, supervisionLevel: { not: null }, status: { not: "已销号" } };
   const [listed, listedCount] = await Promise.all([db.hazard.findMany({ where: openListed, orderBy: { createdAt: "asc" }, take: 10 }), db.hazard.count({ where: openListed })]);

@@ -59,13 +59,23 @@ export interface HazardTally {
   listed: { 省: number; 市: number; 县: number; all: number };
 }
 
-const GROUPS = { none: Prisma.sql`''`, regionPath: Prisma.sql`regionPath`, sector: Prisma.sql`sector` } as const;
+/** Group keys; `cell` is region path and sector joined by a tab (split with CELL). */
+const GROUPS = { none: Prisma.sql`''`, regionPath: Prisma.sql`regionPath`, sector: Prisma.sql`sector`, cell: Prisma.sql`regionPath || char(9) || sector` } as const;
+export const CELL = "\t";
 
 /**
- * Every hazard figure for a region and period in one indexed scan (the
- * (createdAt, regionPath, status) index finds the rows; the sums run in SQLite),
- * grouped by nothing, by reported region path, or by sector. No hazard row
- * reaches JS: a county month at a million hazards is one query, not a hundred.
+ * The period-first covering index (prisma/schema.prisma), named so the planner
+ * cannot pick the region-first one: it would walk every row of a county
+ * (measured at 1M hazards: 0.3 s a query instead of 0.02–0.07 s).
+ */
+const PERIOD_INDEX = Prisma.raw("Hazard INDEXED BY Hazard_period_cover");
+const regionSql = (regionPath: string) => Prisma.sql`(regionPath = ${regionPath} OR (regionPath >= ${`${regionPath}/`} AND regionPath < ${`${regionPath}0`}))`;
+
+/**
+ * Every hazard figure for a region and period in one scan of the covering index
+ * (the sums run in SQLite), grouped by nothing, by reported region path, or by
+ * sector. No hazard row reaches JS: a county month at a million hazards is one
+ * query, not a hundred.
  */
 export async function hazardTally(db: Db | Tx, regionPath: string, p: Period, now: Date, by: keyof typeof GROUPS = "none"): Promise<HazardTally[]> {
   const today = toLocalDate(now);
@@ -78,9 +88,8 @@ export async function hazardTally(db: Db | Tx, regionPath: string, p: Period, no
       SUM(status IN ('待整改', '整改中') AND deadline < ${today}) AS overdue,
       SUM(supervisionLevel = '省') AS province, SUM(supervisionLevel = '市') AS city, SUM(supervisionLevel = '县') AS county,
       SUM(supervisionLevel IS NOT NULL) AS listed
-    FROM Hazard
-    WHERE createdAt >= ${p.from} AND createdAt < ${p.to}
-      AND (regionPath = ${regionPath} OR (regionPath >= ${`${regionPath}/`} AND regionPath < ${`${regionPath}0`}))
+    FROM ${PERIOD_INDEX}
+    WHERE createdAt >= ${p.from} AND createdAt < ${p.to} AND ${regionSql(regionPath)}
     GROUP BY 1 ORDER BY 1`);
   const n = (v: unknown) => Number(v ?? 0);
   return rows.map((r) => ({
@@ -97,7 +106,16 @@ export async function hazardFigures(db: Db | Tx, regionPath: string, p: Period, 
 }
 
 export async function hazardsFound(db: Db | Tx, regionPath: string, p: Period): Promise<number> {
-  return db.hazard.count({ where: { ...inRegion(regionPath), ...inPeriod(p) } });
+  const [r] = await db.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS n FROM ${PERIOD_INDEX} WHERE createdAt >= ${p.from} AND createdAt < ${p.to} AND ${regionSql(regionPath)}`);
+  return Number(r?.n ?? 0);
+}
+
+/** Numbers of the period's open hazards past their deadline, earliest deadline first. */
+export async function overdueNumbers(db: Db | Tx, regionPath: string, p: Period, now: Date, limit: number): Promise<number[]> {
+  const rows = await db.$queryRaw<{ id: bigint | number }[]>(Prisma.sql`SELECT id FROM ${PERIOD_INDEX}
+    WHERE createdAt >= ${p.from} AND createdAt < ${p.to} AND ${regionSql(regionPath)} AND status IN ('待整改', '整改中') AND deadline < ${toLocalDate(now)}
+    ORDER BY deadline, createdAt LIMIT ${limit}`);
+  return rows.map((r) => Number(r.id));
 }
 
 export async function patrolFigures(db: Db | Tx, regionPath: string, p: Period) {
