@@ -1,37 +1,53 @@
 /**
  * Quick stats for chiefs: `统计 …`, or a plain question such as "本周隐患情况",
- * "渠阳镇10月整改率", "今天谁没签到". Scope is the access policy's: a township
- * leader asking about another township is refused.
+ * "渠阳镇10月整改率", "今天谁没签到"; 周报 / 月报 / 导出 / 图表 on demand, and the
+ * scheduled rollups to each leaders' group. Scope is the access policy's: a
+ * township leader asking about another township is refused (and audited).
  */
-import type { CommandDef } from "../core/commands.js";
+import path from "node:path";
+import type { CommandContext, CommandDef } from "../core/commands.js";
 import { can } from "../domain/org.js";
-import { looksLikeStatsQuestion, parseStatsQuery, type Topic } from "../domain/stats-query.js";
+import { looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
+import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
+import { buildRollup, kindOf, writeRollupXlsx, type RollupKind } from "../reports/rollup.js";
 import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, inRegion, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
+import type { JobDef } from "../scheduler/scheduler.js";
+import { audit } from "../store/audit.js";
+import type { Db, Tx } from "../store/db.js";
 import { formatLocal } from "../time/shanghai.js";
+import { enqueueNoting, toGroup } from "./notify.js";
 import { warningStatus } from "./warnings.js";
 
-/** Names in one line, the first `max` of them and how many more. */
+/** Names in one line: the first LIST_MAX of them and how many in all. */
 const LIST_MAX = 30;
 function listOf(t: (s: Say) => string, items: Say[]): string {
   const shown = items.slice(0, LIST_MAX).map(t).join("、");
   return items.length > LIST_MAX ? shown + t(say("stats.list_more", { count: items.length })) : shown;
 }
-import { audit } from "../store/audit.js";
-import type { Tx } from "../store/db.js";
 
+/** How long `导出` alone exports the question just asked (else last month). */
+const EXPORT_FOLLOWS_MS = 30 * 60_000;
+
+/** The question read, and the region it is about if the asker may see it (else the refusal, audited). */
+async function scoped(ctx: CommandContext<Tx>, text: string): Promise<{ q: StatsQuery; region: string } | { refused: Say[] }> {
+  const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
+  const q = parseStatsQuery(text, ctx.now, regions);
+  const region = q.regionPath ?? ctx.actor.regionPath!;
+  if (can(ctx.actor, "region.read", region).ok) return { q, region };
+  await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "command.denied", entity: "stats", entityId: region, after: { reason: "scope", question: text.slice(0, 60) } });
+  return { refused: [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })] };
+}
 
 export const statsCommand: CommandDef<Tx> = {
   id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read",
   matches: looksLikeStatsQuestion,
   run: async (ctx) => {
-    const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
-    const q = parseStatsQuery(ctx.args, ctx.now, regions);
-    const region = q.regionPath ?? ctx.actor.regionPath!;
-    if (!can(ctx.actor, "region.read", region).ok) {
-      await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "command.denied", entity: "stats", entityId: region, after: { reason: "scope", question: ctx.args.slice(0, 60) } });
-      return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
-    }
+    const s = await scoped(ctx, ctx.args);
+    if ("refused" in s) return s.refused;
+    const { q, region } = s;
+    // Who looked at what (and what a following `导出` exports).
+    await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "stats.query", entity: "stats", entityId: region, after: { question: ctx.args.slice(0, 200) } });
     const out: Say[] = [];
     const want = (t: Topic) => q.topic === t || q.topic === "all";
     const head = { region, period: q.period.label };
@@ -65,57 +81,57 @@ export const statsCommand: CommandDef<Tx> = {
         out.push(...(w ? await warningStatus(ctx.tx, w, region) : [say("stats.no_warning", { region })]));
       } else out.push(say("stats.warning", { ...head, ...(await warningFigures(ctx.tx, region, q.period)) }));
     }
+    out.push(say("stats.export_hint"));
     return out;
   },
 };
 
-import path from "node:path";
-import type { JobDef } from "../scheduler/scheduler.js";
-import type { Db } from "../store/db.js";
-import { buildRollup, writeRollupXlsx } from "../reports/rollup.js";
-import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
-import { toGroup, enqueueNoting } from "./notify.js";
-
 /** The last full week (Mon–Sun) or month before `now`, with its 环比 and 同比 periods. */
-export function lastFull(kind: "week" | "month", now: Date) {
-  const q = parseStatsQuery(kind === "week" ? "上周" : "上月", now, []);
-  return q;
+export function lastFull(kind: "week" | "month", now: Date): StatsQuery {
+  return parseStatsQuery(kind === "week" ? "上周" : "上月", now, []);
 }
 
-/** 周报 / 月报 on demand (`月报 10月`, `周报`), and 导出 (the same as an .xlsx). */
+async function rollupFor(ctx: CommandContext<Tx>, q: StatsQuery, region: string, kind: RollupKind) {
+  return buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
+}
+
+/** 周报 / 月报 on demand (`月报 10月`, `周报`), 导出 (any stats question as an .xlsx) and 图表. */
 export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
-  const make = (kind: "week" | "month", file: boolean): CommandDef<Tx> => ({
-    id: file ? `export-${kind}` : `rollup-${kind}`,
-    keywords: [file ? (kind === "week" ? "导出周报" : "导出") : kind === "week" ? "周报" : "月报"],
-    slash: [file ? (kind === "week" ? "export_week" : "export") : kind === "week" ? "weekly" : "monthly"],
-    describe: file ? "rollup.export_describe" : kind === "week" ? "rollup.week_describe" : "rollup.month_describe",
-    permission: "region.read",
+  const report = (kind: "week" | "month"): CommandDef<Tx> => ({
+    id: `rollup-${kind}`, keywords: [kind === "week" ? "周报" : "月报"], slash: [kind === "week" ? "weekly" : "monthly"],
+    describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read",
     run: async (ctx) => {
-      const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
-      const q = ctx.args ? parseStatsQuery(ctx.args, ctx.now, regions) : lastFull(kind, ctx.now);
-      const region = q.regionPath ?? ctx.actor.regionPath!;
-      if (!can(ctx.actor, "region.read", region).ok) return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
-      const r = await buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
-      if (!file) return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
+      const s = await scoped(ctx, ctx.args || (kind === "week" ? "上周" : "上月"));
+      if ("refused" in s) return s.refused;
+      const r = await rollupFor(ctx, s.q, s.region, ctx.args ? kindOf(s.q.period) : kind);
+      return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
+    },
+  });
+  const exportCommand: CommandDef<Tx> = {
+    id: "export", keywords: ["导出"], slash: ["export"], describe: "rollup.export_describe", permission: "region.read",
+    run: async (ctx) => {
+      // `导出` alone: the question this person just asked; otherwise last month.
+      const last = ctx.args ? null : await ctx.tx.auditLog.findFirst({
+        where: { actor: ctx.actor.key, action: "stats.query", at: { gte: new Date(ctx.now.getTime() - EXPORT_FOLLOWS_MS) } }, orderBy: { id: "desc" },
+      });
+      const question = ctx.args || (last ? (JSON.parse(last.after ?? "{}") as { question?: string }).question ?? "上月" : "上月");
+      const s = await scoped(ctx, question);
+      if ("refused" in s) return s.refused;
+      const r = await rollupFor(ctx, s.q, s.region, kindOf(s.q.period));
       const xlsx = await writeRollupXlsx(r, ctx.t, path.join(o.dataDir, "exports"), ctx.now);
       return { says: [r.title, say("rollup.exported")], file: xlsx };
     },
-  });
-  return [make("week", false), make("month", false), make("month", true), chartCommand(o.dataDir)];
-}
-
-function chartCommand(dataDir: string): CommandDef<Tx> {
-  return {
-  id: "chart", keywords: ["图表"], slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
-  run: async (ctx) => {
-    const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
-    const q = parseStatsQuery(ctx.args || "本月", ctx.now, regions);
-    const region = q.regionPath ?? ctx.actor.regionPath!;
-    if (!can(ctx.actor, "region.read", region).ok) return [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })];
-    const r = await buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind: "month", now: ctx.now });
-    return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir, now: ctx.now, panels: panelsAsked(ctx.args) }) };
-  },
   };
+  const chartCommand: CommandDef<Tx> = {
+    id: "chart", keywords: ["图表"], slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
+    run: async (ctx) => {
+      const s = await scoped(ctx, ctx.args || "本月");
+      if ("refused" in s) return s.refused;
+      const r = await rollupFor(ctx, s.q, s.region, kindOf(s.q.period));
+      return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now, panels: panelsAsked(ctx.args) }) };
+    },
+  };
+  return [report("week"), report("month"), exportCommand, chartCommand];
 }
 
 /** Every Monday the weekly report, on the 1st the monthly one, to each leaders' group for its region. */

@@ -374,6 +374,8 @@ export const PROMPT_CATALOG = {
   // quick stats (统计)
   "rollup.title_week": ["region", "period"],
   "rollup.title_month": ["region", "period"],
+  "rollup.title_range": ["region", "period"],
+  "rollup.sector_header": [], "rollup.sector_row": ["unit", "found", "rectified", "rate", "major", "overdue"], "rollup.patrol_by_unit": ["list"],
   "rollup.week_describe": [],
   "rollup.month_describe": [],
   "rollup.export_describe": [],
@@ -387,7 +389,7 @@ export const PROMPT_CATALOG = {
   "rollup.listed": ["count", "list"],
   "stats.duty_unsigned": ["count", "list"], "stats.duty_unsigned_item": ["start", "officers", "leader"], "stats.duty_all_signed": [],
   "stats.patrol_missing": ["count", "list"], "stats.patrol_missing_item": ["name", "place", "times"], "stats.patrol_missing_times": ["count"],
-  "stats.patrol_missing_today": [], "stats.patrol_none_missing": [], "stats.list_more": ["count"], "stats.no_warning": ["region"],
+  "stats.patrol_missing_today": [], "stats.patrol_none_missing": [], "stats.list_more": ["count"], "stats.no_warning": ["region"], "stats.export_hint": [],
   "stats.describe": [],
   "stats.out_of_scope": ["region", "scope"],
   "stats.hazard": ["region", "period", "found", "major", "rectified", "rate", "closed", "overdue", "listed", "mom", "yoy"],

@@ -183,3 +183,37 @@ export async function patrolMissing(db: Db | Tx, regionPath: string, p: Period, 
     .map((x) => ({ name: x.name, place: x.region.path.split("/")[2] ?? x.region.name, path: x.region.path, times: times.get(x.id) ?? 0, today: pendingToday.includes(x.id) }))
     .sort((a, b) => b.times - a.times || a.path.localeCompare(b.path));
 }
+
+/** Patrol reports and misses per reported region path, one grouped query. */
+export async function patrolTally(db: Db | Tx, regionPath: string, p: Period): Promise<{ key: string; reported: number; missed: number }[]> {
+  const rows = await db.$queryRaw<{ key: string; reported: bigint | number | null; missed: bigint | number | null }[]>(Prisma.sql`
+    SELECT regionPath AS key, SUM(status = 'reported') AS reported, SUM(status = 'missed') AS missed FROM RoutineReport
+    WHERE routine = 'patrol' AND date >= ${toLocalDate(p.from)} AND date < ${toLocalDate(p.to)} AND ${regionSql(regionPath)}
+    GROUP BY regionPath`);
+  return rows.map((r) => ({ key: r.key, reported: Number(r.reported ?? 0), missed: Number(r.missed ?? 0) }));
+}
+
+/** People called by the period's warnings, and how many confirmed, per region path. */
+export async function warningTally(db: Db | Tx, regionPath: string, p: Period): Promise<{ key: string; total: number; confirmed: number }[]> {
+  const rows = await db.warningTarget.groupBy({ by: ["regionPath", "status"], where: { ...inRegion(regionPath), warning: { createdAt: { gte: p.from, lt: p.to } } }, _count: { _all: true } });
+  const out = new Map<string, { key: string; total: number; confirmed: number }>();
+  for (const r of rows) {
+    const x = out.get(r.regionPath) ?? { key: r.regionPath, total: 0, confirmed: 0 };
+    x.total += r._count._all;
+    if (r.status === "已确认") x.confirmed += r._count._all;
+    out.set(r.regionPath, x);
+  }
+  return [...out.values()];
+}
+
+/** The period's warnings that reached the region, with their 叫应 inside it. */
+export async function warningsIn(db: Db | Tx, regionPath: string, p: Period) {
+  const ws = await db.warning.findMany({ where: { createdAt: { gte: p.from, lt: p.to }, targets: { some: inRegion(regionPath) } }, orderBy: { createdAt: "asc" } });
+  const counts = await db.warningTarget.groupBy({ by: ["warningId", "status"], where: { warningId: { in: ws.map((w) => w.id) }, ...inRegion(regionPath) }, _count: { _all: true } });
+  return ws.map((w) => {
+    const mine = counts.filter((c) => c.warningId === w.id);
+    const total = mine.reduce((n, c) => n + c._count._all, 0);
+    const confirmed = mine.filter((c) => c.status === "已确认").reduce((n, c) => n + c._count._all, 0);
+    return { number: w.number, type: w.type, level: w.level, at: w.createdAt, status: w.status, total, confirmed, rate: percent(confirmed, total) };
+  });
+}

@@ -116,7 +116,7 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     const dir = tmpDir();
     const chief = { chat: "13800000001", group: false, from: "13800000001" }; // 张建国, county leader
     const { out } = pipe([
-      { chat: "13800000007", group: false, from: "13800000007", text: "隐患 泡里村加油站 灭火器过期 一般 3天", at: "2026-10-20T09:00:00+08:00" },
+      { chat: "13800000007", group: false, from: "13800000007", text: "隐患 泡里村加油站 灭火器过期 一般 3天", at: "2026-10-30T09:00:00+08:00" },
       { chat: "13800000007", group: false, from: "13800000007", text: "跳过" },
       { chat: "13800000007", group: false, from: "13800000007", text: "渠阳石化加油站" },
       { chat: "13800000007", group: false, from: "13800000007", text: "确认" },
@@ -130,7 +130,7 @@ describe("console --jsonl (end to end through a shell pipe)", () => {
     expect(String(report.text)).toContain("排查隐患1处（重大0处），已整改0处，整改率0.0%");
     expect(String(report.text)).toContain("· 渠阳镇｜1｜0｜0.0%");
     expect(fs.readFileSync(String(report.image)).subarray(1, 4).toString()).toBe("PNG");
-  });
+  }, 90_000); // the console replays four weeks of scheduled jobs (daily windows, weekly reports with charts)
 
   it("skips invalid lines with a note on stderr and exits 0", () => {
     const r = spawnSync("sh", ["-c", "printf '%s\\n' 'not json' '{\"chat\":1}' '{\"chat\":\"c\",\"group\":false,\"from\":\"u\",\"text\":\"帮助\"}' | npm start -- --jsonl"], {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { change, percent } from "../../src/reports/stats.js";
-import { OFFICIAL_COLUMNS } from "../../src/reports/rollup.js";
+import { COMPLIANCE_COLUMNS, OFFICIAL_COLUMNS, WARNING_COLUMNS } from "../../src/reports/rollup.js";
 import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { tmpDir } from "../helpers/tmp.js";
@@ -48,7 +48,7 @@ describe("quick stats on a hand-built dataset", () => {
     await hazard("示范县/甘溪乡/甘溪村/网格1", "2026-10-05T10:00:00+08:00");
 
     const [r] = await b.send("lz", "渠阳镇10月整改率");
-    expect(r!.text).toBe("示范县/渠阳镇 2026年10月：排查隐患3处（重大1处），已整改2处，整改率66.7%，已销号1处，逾期未改1处，挂牌督办1处；环比上升50.0%，同比下降25.0%。");
+    expect(r!.text).toBe("示范县/渠阳镇 2026年10月：排查隐患3处（重大1处），已整改2处，整改率66.7%，已销号1处，逾期未改1处，挂牌督办1处；环比上升50.0%，同比下降25.0%。\n（回复「导出」可下载这次统计的Excel表格）");
     expect(texts(await b.send("lz", "甘溪乡10月隐患"))).toEqual(["“示范县/甘溪乡”不在你的查看范围（示范县/渠阳镇）内。"]);
     expect(await b.app.store.db.auditLog.count({ where: { action: "command.denied", entity: "stats" } })).toBe(1);
     expect(texts(await b.send("zj", "甘溪乡10月隐患"))[0]).toContain("示范县/甘溪乡 2026年10月：排查隐患1处");
@@ -60,6 +60,7 @@ describe("quick stats on a hand-built dataset", () => {
     expect(month).toContain("排查隐患4处（重大1处），已整改2处，整改率50.0%");
     expect(month).toContain("· 渠阳镇｜3｜2｜66.7%｜1｜0｜0/0/1｜1");
     expect(month).toContain("· 甘溪乡｜1｜0｜0.0%｜0｜0｜0/0/0｜0");
+    expect(month).toContain("分行业：行业｜排查｜已整改｜整改率｜重大｜逾期\n· 其他｜2｜0｜0.0%｜0｜1\n· 工贸｜2｜2｜100.0%｜1｜0");
     const [x] = await b.send("zj", "导出 10月");
     expect(x!.file).toMatch(/【月报】示范县2026年10月-\d{12}\.xlsx$/);
     const wb = new ExcelJS.Workbook();
@@ -71,6 +72,18 @@ describe("quick stats on a hand-built dataset", () => {
     const sectors = wb.getWorksheet("分行业")!;
     expect([2, 3, 4].map((n) => [sectors.getRow(n).getCell(1).text, sectors.getRow(n).getCell(2).text, sectors.getRow(n).getCell(4).text]))
       .toEqual([["其他", "2", "0.0%"], ["工贸", "2", "100.0%"], ["合计", "4", "50.0%"]]);
+    const compliance = wb.getWorksheet("巡查值班叫应")!;
+    expect((compliance.getRow(1).values as unknown[]).slice(1)).toEqual([...COMPLIANCE_COLUMNS]);
+    expect(compliance.getRow(compliance.rowCount).getCell(1).text).toBe("合计");
+    expect((wb.getWorksheet("预警")!.getRow(1).values as unknown[]).slice(1)).toEqual([...WARNING_COLUMNS]);
+    // `导出` alone right after a question exports that question, in the asker's scope.
+    await b.send("lz", "渠阳镇10月整改率");
+    const [mine] = await b.send("lz", "导出");
+    expect(mine!.file).toMatch(/【月报】示范县渠阳镇2026年10月-\d{12}\.xlsx$/);
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(fs.readFileSync(mine!.file!) as unknown as ArrayBuffer);
+    const byVillage = wb2.getWorksheet("分乡镇")!;
+    expect([byVillage.getRow(byVillage.rowCount).getCell(2).text, byVillage.getRow(byVillage.rowCount).getCell(4).text]).toEqual(["3", "66.7%"]);
     // The weekly trend under the October report: found by week reported, rectified by week rectified.
     const { buildRollup } = await import("../../src/reports/rollup.js");
     const { rollupChartSpec } = await import("../../src/reports/rollup-chart.js");

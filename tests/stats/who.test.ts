@@ -2,13 +2,20 @@
  * "谁没签到", "今天谁没报", "这次预警叫应率": names, not only figures — within the
  * asker's region.
  */
+import fs from "node:fs";
+import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 
 let b: TestBot;
-/** The reply's lines (one message holds them all). */
-const ask = async (who: string, text: string) => texts(await b.send(who, text)).join("\n").split("\n");
+const HINT = "（回复「导出」可下载这次统计的Excel表格）";
+/** The reply's lines (one message holds them all), without the closing export hint every stats reply ends with. */
+const ask = async (who: string, text: string) => {
+  const lines = texts(await b.send(who, text)).join("\n").split("\n");
+  expect(lines.at(-1)).toBe(HINT);
+  return lines.slice(0, -1);
+};
 afterEach(async () => {
   await b?.stop().catch(() => undefined);
 });
@@ -48,6 +55,13 @@ describe("who has not", () => {
     await db.routineReport.create({ data: { routine: "patrol", date: "2026-11-24", personId: zhou.id, regionPath: zhou.region.path, status: "missed" } });
     // Before today's window opens nobody is "not yet reported" for today.
     expect((await ask("lz", "本周谁没报巡查"))[1]).toBe("未报送2人：黄丽（泡里村，漏报2次）、周强（高坪村）");
+    // The compliance sheet of its export, per village of the township.
+    const [x] = await b.send("lz", "导出");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync(x!.file!) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("巡查值班叫应")!;
+    const rows = [2, 3, 4].map((n) => [1, 2, 3, 4].map((c) => ws.getRow(n).getCell(c).text));
+    expect(rows).toEqual([["泡里村", "2", "2", "50.0%"], ["高坪村", "0", "1", "0.0%"], ["合计", "2", "3", "40.0%"]]);
     await db.routinePhase.create({ data: { routine: "patrol", date: "2026-11-25", window: "*", phase: "open", at: b.clock.now() } });
     await db.routineReport.create({ data: { routine: "patrol", date: "2026-11-25", personId: yang.id, regionPath: yang.region.path, status: "reported" } });
     const today = (await ask("lz", "今天谁没报"));
