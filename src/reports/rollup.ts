@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
+import { within } from "../domain/org.js";
 import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
@@ -83,8 +84,6 @@ export function kindOf(p: Period): RollupKind {
   return days === 7 && localParts(p.from).weekday === 1 ? "week" : "range";
 }
 
-const within = (path: string, unit: string) => path === unit || path.startsWith(`${unit}/`);
-
 async function compliance(db: Db | Tx, units: { name: string; path: string }[], regionPath: string, p: Period): Promise<{ rows: ComplianceRow[]; total: ComplianceRow }> {
   const [patrol, called] = await Promise.all([patrolTally(db, regionPath, p), warningTally(db, regionPath, p)]);
   const make = async (unit: string, path: string): Promise<ComplianceRow> => {
@@ -116,17 +115,17 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
     compliance(db, children, o.regionPath, o.period), warningsIn(db, o.regionPath, o.period),
     trend(db, o.regionPath, o.period, TREND_WEEKS[o.kind]),
   ]);
-  const c = comp.total;
+  const ct = comp.total;
   // One pass gives every (region path, sector) cell; units, sectors and the total are sums of cells.
   const pathOf = (k: string) => k.split(CELL)[0]!, sectorOf = (k: string) => k.split(CELL)[1]!;
-  const townships = children.map((c) => row(c.name, sum(cells.filter((x) => pathOf(x.key) === c.path || pathOf(x.key).startsWith(`${c.path}/`)))));
+  const townships = children.map((c) => row(c.name, sum(cells.filter((x) => within(pathOf(x.key), c.path)))));
   const sectors = [...new Set(cells.map((x) => sectorOf(x.key)))].sort().map((s) => row(s, sum(cells.filter((x) => sectorOf(x.key) === s))));
   const t = sum(cells);
   const total = row("合计", t);
   const f = { found: t.found, major: t.major, rectified: t.rectified, closed: t.closed, overdue: t.overdue, listed: t.listed.all, rate: total.rate };
   const lines: Say[] = [
     say("rollup.headline", { ...f, mom: changeSay(f.found, prev), yoy: changeSay(f.found, lastYear) }),
-    say("rollup.compliance", { patrolRate: c.patrolRate, missed: c.patrolMissed, dutyRate: c.dutyRate, late: c.late, warnings: warnings.length, warnRate: c.confirmRate }),
+    say("rollup.compliance", { patrolRate: ct.patrolRate, missed: ct.patrolMissed, dutyRate: ct.dutyRate, late: ct.late, warnings: warnings.length, warnRate: ct.confirmRate }),
     say("rollup.table_header"),
     ...townships.map((t) => say("rollup.table_row", { ...t })),
   ];
@@ -139,7 +138,7 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
   const openListed = { ...scope, supervisionLevel: { not: null }, status: { not: "已销号" } };
   const [listed, listedCount] = await Promise.all([db.hazard.findMany({ where: openListed, orderBy: { createdAt: "asc" }, take: 10 }), db.hazard.count({ where: openListed })]);
   if (listed.length) lines.push(say("rollup.listed", { count: listedCount, list: listed.map((h) => `${h.number}（${h.supervisionLevel}级，${h.status}）`).join("、") }));
-  return { title: say(TITLES[o.kind], { region: o.regionPath, period: o.period.label }), lines, townships, sectors, total, compliance: comp.rows, complianceTotal: c, warnings, trend: weekly };
+  return { title: say(TITLES[o.kind], { region: o.regionPath, period: o.period.label }), lines, townships, sectors, total, compliance: comp.rows, complianceTotal: ct, warnings, trend: weekly };
 }
 
 export async function writeRollupXlsx(r: Rollup, render: (s: Say) => string, dir: string, now: Date): Promise<string> {

@@ -4,6 +4,7 @@
  * duty sign-ins, warnings and their 叫应率.
  */
 import type { Period } from "../domain/period.js";
+import { ROUTINE_ROLES } from "../domain/routines.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../store/db.js";
@@ -15,8 +16,10 @@ import { toLocalDate } from "../time/shanghai.js";
  * between "县/镇/" and "县/镇0" ('0' follows '/'), so SQLite walks the
  * (regionPath, createdAt) index instead of scanning with LIKE.
  */
-export const inRegion = (regionPath: string) => ({ OR: [{ regionPath }, { regionPath: { gte: `${regionPath}/`, lt: `${regionPath}0` } }] });
-const inPeriod = (p: Period) => ({ createdAt: { gte: p.from, lt: p.to } });
+export const inRegion = (regionPath: string) => ({ OR: [{ regionPath }, { regionPath: below(regionPath) }] });
+/** The same range on a Region row's own path. */
+const regionWithin = (path: string) => ({ OR: [{ path }, { path: below(path) }] });
+const below = (path: string) => ({ gte: `${path}/`, lt: `${path}0` });
 
 export interface HazardFigures {
   found: number;
@@ -59,8 +62,8 @@ export interface HazardTally {
   listed: { 省: number; 市: number; 县: number; all: number };
 }
 
-/** Group keys; `cell` is region path and sector joined by a tab (split with CELL). */
-const GROUPS = { none: Prisma.sql`''`, regionPath: Prisma.sql`regionPath`, sector: Prisma.sql`sector`, cell: Prisma.sql`regionPath || char(9) || sector` } as const;
+/** Group keys: one group, or a cell per region path and sector joined by a tab (split with CELL). */
+const GROUPS = { none: Prisma.sql`''`, cell: Prisma.sql`regionPath || char(9) || sector` } as const;
 export const CELL = "\t";
 
 /**
@@ -73,9 +76,9 @@ const regionSql = (regionPath: string) => Prisma.sql`(regionPath = ${regionPath}
 
 /**
  * Every hazard figure for a region and period in one scan of the covering index
- * (the sums run in SQLite), grouped by nothing, by reported region path, or by
- * sector. No hazard row reaches JS: a county month at a million hazards is one
- * query, not a hundred.
+ * (the sums run in SQLite), as one figure or per (region path, sector) cell. No
+ * hazard row reaches JS: a county month at a million hazards is one query, not a
+ * hundred.
  */
 export async function hazardTally(db: Db | Tx, regionPath: string, p: Period, now: Date, by: keyof typeof GROUPS = "none"): Promise<HazardTally[]> {
   const today = toLocalDate(now);
@@ -173,7 +176,7 @@ export async function patrolMissing(db: Db | Tx, regionPath: string, p: Period, 
     const phases = await db.routinePhase.findMany({ where: { routine: "patrol", date: today }, select: { phase: true } });
     if (phases.some((x) => x.phase === "open") && !phases.some((x) => x.phase === "close")) {
       const reported = new Set((await db.routineReport.findMany({ where: { routine: "patrol", date: today, ...inRegion(regionPath) }, select: { personId: true } })).map((r) => r.personId));
-      const expected = await db.person.findMany({ where: { active: true, roles: { some: { role: "网格员" } }, region: { OR: [{ path: regionPath }, { path: { gte: `${regionPath}/`, lt: `${regionPath}0` } }] } }, select: { id: true } });
+      const expected = await db.person.findMany({ where: { active: true, roles: { some: { role: ROUTINE_ROLES.patrol } }, region: regionWithin(regionPath) }, select: { id: true } });
       for (const e of expected) if (!reported.has(e.id)) pendingToday.push(e.id);
     }
   }
