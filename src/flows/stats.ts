@@ -66,12 +66,13 @@ export const statsCommand: CommandDef<Tx> = {
       }
     }
     if (want("duty")) {
-      out.push(say("stats.duty", { ...head, ...(await dutyFigures(ctx.tx, region, q.period)) }));
+      const duty = await dutyFigures(ctx.tx, region, q.period);
+      out.push(say("stats.duty", { ...head, ...duty }));
       if (q.who) {
         const unsigned = await dutyUnsigned(ctx.tx, region, q.period, ctx.now);
         out.push(unsigned.length ? say("stats.duty_unsigned", { count: unsigned.length, list: listOf(ctx.t, unsigned.map((u) => say("stats.duty_unsigned_item", {
           start: formatLocal(u.start).slice(5), officers: u.officers.join("、"), leader: u.leader,
-        }))) }) : say("stats.duty_all_signed"));
+        }))) }) : say(duty.shifts ? "stats.duty_all_signed" : "stats.duty_no_shifts"));
       }
     }
     if (want("warning")) {

@@ -387,7 +387,7 @@ export const PROMPT_CATALOG = {
   "rollup.table_row": ["unit", "found", "rectified", "rate", "major", "majorClosed", "listed", "overdue"],
   "rollup.overdue": ["count", "list"],
   "rollup.listed": ["count", "list"],
-  "stats.duty_unsigned": ["count", "list"], "stats.duty_unsigned_item": ["start", "officers", "leader"], "stats.duty_all_signed": [],
+  "stats.duty_unsigned": ["count", "list"], "stats.duty_unsigned_item": ["start", "officers", "leader"], "stats.duty_all_signed": [], "stats.duty_no_shifts": [],
   "stats.patrol_missing": ["count", "list"], "stats.patrol_missing_item": ["name", "place", "times"], "stats.patrol_missing_times": ["count"],
   "stats.patrol_missing_today": [], "stats.patrol_none_missing": [], "stats.list_more": ["count"], "stats.no_warning": ["region"], "stats.export_hint": [],
   "stats.describe": [],

@@ -35,6 +35,10 @@ async function render(spec: TopLevelSpec, file: string, dataDir: string): Promis
 
 const page = (title: string, panel: Panel): TopLevelSpec => ({ $schema: SCHEMA, title: { text: title, offset: 12 }, config, padding: 12, ...panel }) as TopLevelSpec;
 
+/** Whole numbers from 0 up to at least 1 (an all-zero chart still reads 0, 1 — not 0.000000). */
+const countScale = (unit: string, rows: { value: number }[]) =>
+  ({ type: "quantitative", title: unit, scale: { domain: [0, Math.max(1, ...rows.map((r) => r.value))], nice: true }, axis: { format: "d", tickMinStep: 1 } });
+
 /** Series in the order given (排查 before 已整改), the same colours in every panel. */
 const seriesColor = (series: string[]) => ({ field: "series", type: "nominal", title: null, sort: series, scale: { domain: series } });
 
@@ -46,7 +50,7 @@ export function barPanel(rows: SeriesRow[], unit: string, series = [...new Set(r
     encoding: {
       x: { field: "label", type: "nominal", title: null, sort: null, axis: { labelAngle: rows.length > 16 ? -45 : 0 } },
       xOffset: { field: "series", sort: series },
-      y: { field: "value", type: "quantitative", title: unit },
+      y: { field: "value", ...countScale(unit, rows) },
       color: seriesColor(series),
     },
   };
@@ -58,8 +62,8 @@ export function linePanel(rows: SeriesRow[], unit: string, series = [...new Set(
     width: 420, height: 200, data: { values: rows },
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "label", type: "ordinal", title: null, sort: null, axis: { labelAngle: 0 } },
-      y: { field: "value", type: "quantitative", title: unit },
+      x: { field: "label", type: "ordinal", title: null, sort: null, axis: { labelAngle: new Set(rows.map((r) => r.label)).size > 8 ? -40 : 0 } },
+      y: { field: "value", ...countScale(unit, rows) },
       color: seriesColor(series),
     },
   };
@@ -67,7 +71,7 @@ export function linePanel(rows: SeriesRow[], unit: string, series = [...new Set(
 
 /** Horizontal bars with the figure at the end, largest first, e.g. hazards per sector. */
 export function rankPanel(rows: { label: string; value: number }[], unit: string): Panel {
-  const enc = { y: { field: "label", type: "nominal", title: null, sort: null }, x: { field: "value", type: "quantitative", title: unit } };
+  const enc = { y: { field: "label", type: "nominal", title: null, sort: null }, x: { field: "value", ...countScale(unit, rows) } };
   return {
     width: 420, height: Math.max(60, rows.length * 24), data: { values: [...rows].sort((a, b) => b.value - a.value) },
     layer: [{ mark: { type: "bar", color: "#e45756" } }, { mark: { type: "text", align: "left", dx: 3 }, encoding: { text: { field: "value" } } }],

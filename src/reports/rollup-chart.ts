@@ -32,7 +32,9 @@ export function rollupChartSpec(r: Rollup, t: (s: Say) => string, panels: readon
     }),
     sectors: () => ({ title: t(say("rollup.chart_sectors")), panel: rankPanel(r.sectors.map((s) => ({ label: s.unit, value: s.found })), unit) }),
   };
-  return boardSpec(t(r.title), panels.map((p) => build[p]()));
+  // A panel with nothing to draw (no sub-units, no hazards by sector) is left out; the trend always has its weeks.
+  const drawn = panels.filter((p) => (p === "units" ? r.townships.length > 0 : p === "sectors" ? r.sectors.length > 0 : true));
+  return boardSpec(t(r.title), (drawn.length ? drawn : ["trend" as const]).map((p) => build[p]()));
 }
 
 /** The chart as a PNG under DATA_DIR/exports, named after the rollup. */

@@ -99,6 +99,9 @@ describe("quick stats on a hand-built dataset", () => {
     expect(rollup.trend).toHaveLength(13);
     const svg = await chartSvg(rollupChartSpec(rollup, (x) => b.app.prompts.render(x)));
     for (const text of ["【月报】示范县 2026年10月", "各单位隐患排查与整改", "近13周趋势（按周）", "分行业隐患", "渠阳镇", "10/26", "工贸"]) expect(svg).toContain(text);
+    // Nothing to draw in a panel (a grid has no sub-units; no hazards by sector): the panel is left out.
+    const bare = rollupChartSpec({ ...rollup, townships: [], sectors: [] }, (x) => b.app.prompts.render(x)) as { vconcat: { title: { text: string } }[] };
+    expect(bare.vconcat.map((p) => p.title.text)).toEqual(["近13周趋势（按周）"]);
     const [chart] = await b.send("zj", "图表 10月 趋势");
     const png = fs.readFileSync(chart!.image!);
     expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");

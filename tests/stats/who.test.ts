@@ -23,6 +23,7 @@ afterEach(async () => {
 describe("who has not", () => {
   it("names the shifts nobody signed in to, begun ones only", async () => {
     b = await startBot({ now: new Date("2026-11-25T10:00:00+08:00"), bind: { zj: "13800000001", lz: "13800000005", wx: "13800000003" }, env: { DATA_DIR: tmpDir() } });
+    expect((await ask("zj", "今天谁没签到"))[1]).toBe("这段时间没有排班记录（管理员可发送「导入排班表」或「排班」安排值班）。");
     const db = b.app.store.db;
     const person = (m: string) => db.person.findUniqueOrThrow({ where: { mobile: m } });
     const [wang, li, chen, liu] = await Promise.all(["13800000003", "13800000002", "13800000006", "13800000005"].map(person));
