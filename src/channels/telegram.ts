@@ -188,16 +188,20 @@ export class TelegramChannel implements ChannelAdapter {
         const r = await this.bot.api.editMessageText(m.chatId, mid, html, keyboard.length ? { parse_mode: "HTML", reply_markup: { inline_keyboard: keyboard } } : { parse_mode: "HTML" });
         return { messageId: typeof r === "object" ? messageKey(r.chat.id, r.message_id) : m.edit };
       }
-      let sent: Message;
-      const media = m.image ?? m.file;
-      if (media) {
-        const fits = html.length <= CAPTION_MAX;
-        const opts = fits ? { ...common, caption: html } : {};
-        sent = m.image ? await this.bot.api.sendPhoto(m.chatId, new InputFile(media), opts) : await this.bot.api.sendDocument(m.chatId, new InputFile(media), opts);
-        if (!fits) sent = await this.bot.api.sendMessage(m.chatId, html, common);
-      } else {
-        sent = await this.bot.api.sendMessage(m.chatId, html, common);
+      // The text rides as the first attachment's caption when it fits, else as its own message after it;
+      // a rollup carries both a chart and a workbook: the chart, the text, then the .xlsx.
+      const media = [...(m.image ? [{ photo: true, path: m.image }] : []), ...(m.file ? [{ photo: false, path: m.file }] : [])];
+      const fits = media.length > 0 && html.length <= CAPTION_MAX;
+      let sent: Message | undefined;
+      for (const [i, a] of media.entries()) {
+        const opts = i === 0 && fits ? { ...common, caption: html } : {};
+        const r = a.photo ? await this.bot.api.sendPhoto(m.chatId, new InputFile(a.path), opts) : await this.bot.api.sendDocument(m.chatId, new InputFile(a.path), opts);
+        if (i === 0) {
+          sent = r;
+          if (!fits) sent = await this.bot.api.sendMessage(m.chatId, html, common);
+        }
       }
+      if (!sent) sent = await this.bot.api.sendMessage(m.chatId, html, common);
       return { messageId: messageKey(sent.chat.id, sent.message_id) };
     } catch (e) {
       throw toSendError(e);

@@ -176,6 +176,15 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     const photo = emu.callsOf("sendPhoto")[0] as { caption: string; photo: { size: number } };
     expect(photo.caption).toBe("本周隐患统计");
     expect(photo.photo.size).toBe(100);
+    // A rollup: chart and workbook, and a text too long for a caption — all three arrive, in that order.
+    fs.writeFileSync(`${dir}/report.xlsx`, crypto.randomBytes(50));
+    const long = "【周报】示范县\n" + "· 渠阳镇｜3｜2｜66.7%\n".repeat(80);
+    const before = emu.calls.length;
+    await channel.send({ channel: "telegram", chatId: String(group.id), text: long, choices: [], image: `${dir}/chart.png`, file: `${dir}/report.xlsx` });
+    const calls = emu.calls.slice(before).map((c) => c.method);
+    expect(calls).toEqual(["sendPhoto", "sendMessage", "sendDocument"]);
+    expect(String(emu.callsOf("sendMessage").at(-1)!.text)).toContain("【周报】示范县");
+    expect((emu.callsOf("sendDocument").at(-1) as { document: { size: number } }).document.size).toBe(50);
 
     const bad = new TelegramChannel({ token: "999:wrong", apiRoot: emu.apiRoot, dataDir: dir, log: silentLog });
     await expect(bad.start(async () => undefined)).rejects.toThrow(/Telegram 无法启动（请检查 TELEGRAM_BOT_TOKEN 和网络）：401 Unauthorized/);
