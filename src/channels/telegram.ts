@@ -39,6 +39,38 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** sendMessage's limit is 4096 characters; keep a margin for the @mention link. */
+const TEXT_MAX = 3900;
+
+/**
+ * A long text (a county's 月报) as pieces Telegram accepts, cut between lines
+ * (a line longer than a piece is cut by characters), each piece within `max`
+ * once escaped — never inside an `&amp;`.
+ */
+export function splitText(text: string, max = TEXT_MAX): string[] {
+  const size = (t: string) => escapeHtml(t).length;
+  const pieces: string[] = [];
+  let cur = "";
+  const push = (line: string) => {
+    const next = cur ? `${cur}\n${line}` : line;
+    if (size(next) <= max) { cur = next; return; }
+    if (cur) pieces.push(cur);
+    cur = "";
+    // A line longer than a piece: cut by characters, counting each one escaped.
+    let piece = "", n = 0;
+    for (const ch of line) {
+      const w = size(ch);
+      if (n + w > max) { pieces.push(piece); piece = ""; n = 0; }
+      piece += ch;
+      n += w;
+    }
+    cur = piece;
+  };
+  for (const line of text.split("\n")) push(line);
+  pieces.push(cur);
+  return pieces;
+}
+
 /** `chatId:messageId` — Telegram message ids are unique per chat only. */
 const messageKey = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
 
@@ -170,16 +202,24 @@ export class TelegramChannel implements ChannelAdapter {
   }
 
   async send(m: OutboundMessage): Promise<SendResult> {
-    const html = (m.mention ? `<a href="tg://user?id=${encodeURIComponent(m.mention.id)}">@${escapeHtml(m.mention.name)}</a> ` : "") + escapeHtml(m.text);
+    const mention = m.mention ? `<a href="tg://user?id=${encodeURIComponent(m.mention.id)}">@${escapeHtml(m.mention.name)}</a> ` : "";
+    const pieces = splitText(m.text).map((t, i) => (i === 0 ? mention : "") + escapeHtml(t));
+    const html = pieces.join("\n");
     const keyboard: InlineKeyboardButton[][] = m.choices.map((c, i) => [{ text: c, callback_data: `c:${i}:${m.mention?.id ?? ""}`.slice(0, 64) }]);
     const replyMid = m.replyTo ? Number(m.replyTo.split(":").pop()) : NaN;
     // In a group (a message that @mentions someone) a question without buttons asks for a
     // reply: the person's client opens one, so the bot sees the answer even in privacy mode.
     const markup = keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : m.mention ? { reply_markup: { force_reply: true as const, selective: true } } : {};
-    const common = {
-      parse_mode: "HTML" as const,
-      ...markup,
-      ...(Number.isInteger(replyMid) ? { reply_parameters: { message_id: replyMid, allow_sending_without_reply: true } } : {}),
+    const reply = Number.isInteger(replyMid) ? { reply_parameters: { message_id: replyMid, allow_sending_without_reply: true } } : {};
+    const common = { parse_mode: "HTML" as const, ...markup, ...reply };
+    // A text in pieces: the first answers the message replied to, the last carries the buttons.
+    // (A failure half-way makes the outbox send the whole message again: at least once, as everywhere.)
+    const sendText = async () => {
+      let last: Message | undefined;
+      for (const [i, piece] of pieces.entries()) {
+        last = await this.bot.api.sendMessage(m.chatId, piece, { parse_mode: "HTML", ...(i === 0 ? reply : {}), ...(i === pieces.length - 1 ? markup : {}) });
+      }
+      return last!;
     };
     try {
       if (m.edit) {
@@ -196,12 +236,9 @@ export class TelegramChannel implements ChannelAdapter {
       for (const [i, a] of media.entries()) {
         const opts = i === 0 && fits ? { ...common, caption: html } : {};
         const r = a.photo ? await this.bot.api.sendPhoto(m.chatId, new InputFile(a.path), opts) : await this.bot.api.sendDocument(m.chatId, new InputFile(a.path), opts);
-        if (i === 0) {
-          sent = r;
-          if (!fits) sent = await this.bot.api.sendMessage(m.chatId, html, common);
-        }
+        if (i === 0) sent = fits ? r : await sendText();
       }
-      if (!sent) sent = await this.bot.api.sendMessage(m.chatId, html, common);
+      if (!sent) sent = await sendText();
       return { messageId: messageKey(sent.chat.id, sent.message_id) };
     } catch (e) {
       throw toSendError(e);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { TelegramChannel } from "../../src/channels/telegram.js";
+import { splitText, TelegramChannel } from "../../src/channels/telegram.js";
 import { bindIdentity, ensureRegionPath, personByMobile, registerGroup } from "../../src/store/org.js";
 import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
 import { probeCommand, probeFlow } from "../helpers/flows.js";
@@ -185,6 +185,20 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     expect(calls).toEqual(["sendPhoto", "sendMessage", "sendDocument"]);
     expect(String(emu.callsOf("sendMessage").at(-1)!.text)).toContain("【周报】示范县");
     expect((emu.callsOf("sendDocument").at(-1) as { document: { size: number } }).document.size).toBe(50);
+
+    // Longer than Telegram's 4096: in pieces cut between lines, buttons on the last.
+    const huge = Array.from({ length: 400 }, (_, i) => `· 第${i + 1}行 渠阳镇｜3｜2｜66.7% & <b>`).join("\n");
+    const sentBefore = emu.callsOf("sendMessage").length;
+    await channel.send({ channel: "telegram", chatId: String(group.id), text: huge, choices: ["收到"] });
+    const parts = emu.callsOf("sendMessage").slice(sentBefore) as { text: string; reply_markup?: unknown }[];
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
+    expect(parts.map((p) => p.text).join("\n").replaceAll("&amp;", "&").replaceAll("&lt;", "<").replaceAll("&gt;", ">")).toBe(huge);
+    expect(parts.map((p) => p.reply_markup !== undefined)).toEqual([...Array(parts.length - 1).fill(false), true]);
+
+    // One line longer than a piece is cut by characters, never inside an escape.
+    expect(splitText("&".repeat(12), 10).map((p) => p.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(splitText("甲乙\n丙丁", 3)).toEqual(["甲乙", "丙丁"]);
 
     const bad = new TelegramChannel({ token: "999:wrong", apiRoot: emu.apiRoot, dataDir: dir, log: silentLog });
     await expect(bad.start(async () => undefined)).rejects.toThrow(/Telegram 无法启动（请检查 TELEGRAM_BOT_TOKEN 和网络）：401 Unauthorized/);
