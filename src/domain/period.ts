@@ -48,15 +48,19 @@ export function parsePeriod(input: string, now: Date): Period | null {
 export { daysInMonth, pad };
 
 /**
- * The `n` weeks (Monday to Sunday) up to the one holding the period's last day,
- * oldest first, labelled by their Monday ("10/26"): the x axis of a weekly trend.
+ * The `n` weeks (Monday to Sunday) up to the one holding the period's last day —
+ * or `now`, if the period has not ended — oldest first, labelled by their Monday
+ * ("10/26"): the x axis of a weekly trend. The last week stops where the period
+ * (or today) stops, so it counts nothing from after the period and no future.
  */
-export function weeksEnding(p: Period, n: number): Period[] {
-  const last = toLocalDate(new Date(p.to.getTime() - 1));
+export function weeksEnding(p: Period, n: number, now?: Date): Period[] {
+  const end = now && now < p.to ? now : p.to;
+  const last = toLocalDate(new Date(end.getTime() - 1));
   const monday = addDays(last, 1 - localParts(startOfLocalDay(last)).weekday);
   return Array.from({ length: n }, (_, i) => {
     const first = addDays(monday, 7 * (i - n + 1));
     const [, m, d] = first.split("-").map(Number);
-    return { ...days(first, 7), label: `${m}/${d}` };
+    const week = days(first, 7);
+    return { ...week, to: week.to < end ? week.to : end, label: `${m}/${d}` };
   });
 }

@@ -11,9 +11,10 @@ import { looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } 
 import { say, type Say } from "../prompts/catalog.js";
 import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
 import { buildRollup, kindOf, writeRollupXlsx, type RollupKind } from "../reports/rollup.js";
-import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, inRegion, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
+import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
+import { inRegion } from "../store/subtree.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal } from "../time/shanghai.js";
 import { enqueueNoting, toGroup } from "./notify.js";

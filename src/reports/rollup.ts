@@ -11,8 +11,9 @@ import { within } from "../domain/org.js";
 import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
+import { inRegion } from "../store/subtree.js";
 import { formatLocal, localParts } from "../time/shanghai.js";
-import { CELL, changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, inRegion, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./stats.js";
+import { CELL, changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -69,7 +70,7 @@ export interface Rollup {
   compliance: ComplianceRow[];
   complianceTotal: ComplianceRow;
   warnings: Awaited<ReturnType<typeof warningsIn>>;
-  /** Found (reported that week) and rectified (rectified that week), week by week up to the period's end. */
+  /** Found (reported that week) and rectified (rectified that week), week by week up to the period's end (or today). */
   trend: { label: string; found: number; rectified: number }[];
 }
 
@@ -96,8 +97,8 @@ async function compliance(db: Db | Tx, units: { name: string; path: string }[], 
   return { rows: await Promise.all(units.map((u) => make(u.name, u.path))), total: await make("合计", regionPath) };
 }
 
-async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number): Promise<Rollup["trend"]> {
-  return Promise.all(weeksEnding(p, weeks).map(async (w) => {
+async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number, now: Date): Promise<Rollup["trend"]> {
+  return Promise.all(weeksEnding(p, weeks, now).map(async (w) => {
     const [found, rectified] = await Promise.all([
       hazardsFound(db, regionPath, w),
       db.hazard.count({ where: { ...inRegion(regionPath), rectifiedAt: { gte: w.from, lt: w.to } } }),
@@ -113,7 +114,7 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
     hazardTally(db, o.regionPath, o.period, o.now, "cell"),
     hazardsFound(db, o.regionPath, o.previous), hazardsFound(db, o.regionPath, o.lastYear),
     compliance(db, children, o.regionPath, o.period), warningsIn(db, o.regionPath, o.period),
-    trend(db, o.regionPath, o.period, TREND_WEEKS[o.kind]),
+    trend(db, o.regionPath, o.period, TREND_WEEKS[o.kind], o.now),
   ]);
   const ct = comp.total;
   // One pass gives every (region path, sector) cell; units, sectors and the total are sums of cells.

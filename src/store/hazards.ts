@@ -7,6 +7,7 @@ import { hazardNumber, type HazardStatus } from "../domain/hazards.js";
 import { toLocalDate } from "../time/shanghai.js";
 import { audit } from "./audit.js";
 import type { Db, Tx } from "./db.js";
+import { inRegion } from "./subtree.js";
 
 export interface NewHazard {
   reporterId: number;
@@ -96,7 +97,7 @@ export async function markHazard(tx: Tx, id: number, field: "remindedAt" | "over
 /** Hazards in a region subtree, reported in [from, to). */
 export async function hazardsIn(db: Db | Tx, regionPath: string, from: Date, to: Date) {
   return db.hazard.findMany({
-    where: { OR: [{ regionPath }, { regionPath: { startsWith: `${regionPath}/` } }], createdAt: { gte: from, lt: to } },
+    where: { ...inRegion(regionPath), createdAt: { gte: from, lt: to } },
     orderBy: { id: "asc" },
   });
 }
@@ -109,7 +110,7 @@ export async function listedOpen(db: Db | Tx) {
 /** Open hazards in a subtree due by `date` (inclusive) — for a group's daily digest. */
 export async function openDueBy(db: Db | Tx, regionPath: string, date: string) {
   return db.hazard.findMany({
-    where: { status: OPEN, deadline: { lte: date }, OR: [{ regionPath }, { regionPath: { startsWith: `${regionPath}/` } }] },
+    where: { status: OPEN, deadline: { lte: date }, ...inRegion(regionPath) },
     orderBy: [{ deadline: "asc" }, { id: "asc" }],
   });
 }

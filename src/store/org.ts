@@ -6,6 +6,7 @@ import type { RosterRow } from "../domain/roster.js";
 import { ROLES, within } from "../domain/org.js";
 import type { Db, Tx } from "./db.js";
 import { audit } from "./audit.js";
+import { regionWithin } from "./subtree.js";
 
 export interface PersonProfile {
   id: number;
@@ -145,7 +146,7 @@ export async function groupInfo(db: Db | Tx, channel: string, chatId: string) {
 /** People in a region's subtree with no chat identity on this channel. */
 export async function unboundPeopleIn(db: Db | Tx, regionPath: string, channel: string): Promise<PersonProfile[]> {
   const rows = await db.person.findMany({
-    where: { active: true, region: { OR: [{ path: regionPath }, { path: { startsWith: `${regionPath}/` } }] }, identities: { none: { channel } } },
+    where: { active: true, region: regionWithin(regionPath), identities: { none: { channel } } },
     include: withOrg, orderBy: [{ region: { path: "asc" } }, { name: "asc" }], take: 200,
   });
   return rows.map(profile);

@@ -97,14 +97,19 @@ describe("parseStatsQuery", () => {
 });
 
 describe("the weekly trend's weeks", () => {
-  it("ends with the week holding the period's last day, Monday to Sunday", () => {
+  it("ends with the week holding the period's last day (or today), Monday to Sunday", () => {
     const oct = weeksEnding(parsePeriod("10月", now)!, 13);
     expect(oct.map((w) => w.label)).toEqual(["8/3", "8/10", "8/17", "8/24", "8/31", "9/7", "9/14", "9/21", "9/28", "10/5", "10/12", "10/19", "10/26"]);
-    expect([oct[12]!.from.toISOString(), oct[12]!.to.toISOString()]).toEqual(["2026-10-25T16:00:00.000Z", "2026-11-01T16:00:00.000Z"]);
+    expect(oct[12]!.from.toISOString()).toBe("2026-10-25T16:00:00.000Z");
     const lastWeek = weeksEnding(parsePeriod("上周", now)!, 8);
     expect([lastWeek[0]!.label, lastWeek[7]!.label]).toEqual(["9/28", "11/16"]);
-    // This week so far: the week of today is the last one.
-    expect(weeksEnding(parsePeriod("今天", now)!, 2).map((w) => w.label)).toEqual(["11/16", "11/23"]);
+    // The last week stops with the period: October's ends on the 31st, not on Sunday 1 November.
+    expect(oct[12]!.to.toISOString()).toBe("2026-10-31T16:00:00.000Z");
+    // A period still running ends now: no future weeks (本月 asked on Wednesday 25 November).
+    const thisMonth = weeksEnding(parsePeriod("本月", now)!, 3, now);
+    expect(thisMonth.map((w) => w.label)).toEqual(["11/9", "11/16", "11/23"]);
+    expect(thisMonth[2]!.to).toEqual(now);
+    expect(weeksEnding(parsePeriod("今天", now)!, 2, now).map((w) => w.label)).toEqual(["11/16", "11/23"]);
   });
 
   it("reads which chart panels a 图表 request wants", () => {

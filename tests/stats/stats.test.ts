@@ -94,7 +94,7 @@ describe("quick stats on a hand-built dataset", () => {
     expect(rollup.trend.filter((w) => w.found || w.rectified)).toEqual([
       { label: "9/7", found: 1, rectified: 0 }, { label: "9/14", found: 1, rectified: 0 }, { label: "9/28", found: 1, rectified: 0 },
       { label: "10/5", found: 1, rectified: 1 }, { label: "10/12", found: 1, rectified: 0 }, { label: "10/19", found: 0, rectified: 1 },
-      { label: "10/26", found: 2, rectified: 0 }, // 31 October 23:59 and 1 November 00:00 share the week of 26 October
+      { label: "10/26", found: 1, rectified: 0 }, // 31 October 23:59 counts; 1 November 00:00, in the same week, is November's
     ]);
     expect(rollup.trend).toHaveLength(13);
     const svg = await chartSvg(rollupChartSpec(rollup, (x) => b.app.prompts.render(x)));
