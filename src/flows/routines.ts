@@ -8,11 +8,12 @@ import type { CommandDef, StartFlow } from "../core/commands.js";
 import type { FlowDef } from "../core/flow-types.js";
 import type { OutboxItem } from "../core/ports.js";
 import { dayInfo, nextYearMissing, type CalendarConfig } from "../domain/calendar.js";
+import { within } from "../domain/org.js";
 import { isActive, parseQuickPatrol, phaseTimes, PHASES, ROUTINE_GROUPS, ROUTINE_ROLES, windowKeyFor, windowOf, type Phase, type RoutineConfig, type RoutineId } from "../domain/routines.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
-import { peopleAt, type PersonProfile } from "../store/org.js";
+import { holdersOf, peopleAt, type PersonProfile } from "../store/org.js";
 import * as rt from "../store/routines.js";
 import { addDays, formatLocal, toLocalDate } from "../time/shanghai.js";
 import { confirm, number, photos, text } from "./inputs.js";
@@ -101,13 +102,6 @@ export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
   ];
 }
 
-/** Expected reporters of a routine: active people holding its role. */
-async function expected(db: Db | Tx, routine: RoutineId): Promise<PersonProfile[]> {
-  const rows = await db.person.findMany({ where: { active: true, roles: { some: { role: ROUTINE_ROLES[routine] } } }, include: { region: { select: { path: true } }, roles: { select: { role: true } } }, orderBy: { id: "asc" } });
-  return rows.map((p) => ({ id: p.id, name: p.name, mobile: p.mobile, active: p.active, regionPath: p.region.path, roles: p.roles.map((r) => r.role) }));
-}
-
-const within = (path: string, scope: string) => path === scope || path.startsWith(`${scope}/`);
 
 export interface RoutineJobDeps extends RoutineDeps {
   db: Db;
@@ -141,7 +135,7 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
 
   async function runPhase(id: RoutineId, date: string, window: string, phase: Phase, now: Date, touched: Set<string>) {
     const cfg = d.routines[id];
-    const people = (await expected(d.db, id)).filter((p) => windowKeyFor(p.regionPath, cfg) === window);
+    const people = (await holdersOf(d.db, ROUTINE_ROLES[id])).filter((p) => windowKeyFor(p.regionPath, cfg) === window);
     const reports = new Map((await rt.reportsOn(d.db, id, date)).filter((r) => r.status === "reported").map((r) => [r.personId, r]));
     const missing = people.filter((p) => !reports.has(p.id));
     const times = phaseTimes(windowOf(window, cfg), date);

@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { CommandContext, CommandDef } from "../core/commands.js";
 import { can } from "../domain/org.js";
+import type { RoutineConfig } from "../domain/routines.js";
 import { looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
@@ -40,7 +41,7 @@ async function scoped(ctx: CommandContext<Tx>, text: string): Promise<{ q: Stats
   return { refused: [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })] };
 }
 
-export const statsCommand: CommandDef<Tx> = {
+export const statsCommand = (o: { patrol: RoutineConfig }): CommandDef<Tx> => ({
   id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read",
   matches: looksLikeStatsQuestion,
   run: async (ctx) => {
@@ -60,7 +61,7 @@ export const statsCommand: CommandDef<Tx> = {
     if (want("patrol")) {
       out.push(say("stats.patrol", { ...head, ...(await patrolFigures(ctx.tx, region, q.period)) }));
       if (q.who) {
-        const missing = await patrolMissing(ctx.tx, region, q.period, ctx.now);
+        const missing = await patrolMissing(ctx.tx, region, q.period, ctx.now, o.patrol);
         out.push(missing.length ? say("stats.patrol_missing", { count: missing.length, list: listOf(ctx.t, missing.map((m) => say("stats.patrol_missing_item", {
           name: m.name, place: m.place, times: m.today ? say("stats.patrol_missing_today") : m.times > 1 ? say("stats.patrol_missing_times", { count: m.times }) : "",
         }))) }) : say("stats.patrol_none_missing"));
@@ -86,7 +87,7 @@ export const statsCommand: CommandDef<Tx> = {
     out.push(say("stats.export_hint"));
     return out;
   },
-};
+});
 
 /** The last full week (Mon–Sun) or month before `now`, with its 环比 and 同比 periods. */
 export function lastFull(kind: "week" | "month", now: Date): StatsQuery {

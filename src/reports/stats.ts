@@ -4,12 +4,13 @@
  * duty sign-ins, warnings and their 叫应率.
  */
 import type { Period } from "../domain/period.js";
-import { ROUTINE_ROLES } from "../domain/routines.js";
+import { ROUTINE_ROLES, windowKeyFor, type RoutineConfig } from "../domain/routines.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../store/db.js";
 import { idsOf } from "../store/duty.js";
-import { inRegion, inRegionSql, regionWithin } from "../store/subtree.js";
+import { holdersOf } from "../store/org.js";
+import { inRegion, inRegionSql } from "../store/subtree.js";
 import { toLocalDate } from "../time/shanghai.js";
 
 export interface HazardFigures {
@@ -153,28 +154,28 @@ export async function dutyUnsigned(db: Db | Tx, regionPath: string, p: Period, n
 
 /**
  * Grid members who did not send the patrol report in the period: misses the
- * daily close recorded, and — once today's window has opened and before it
- * closes — those who have not reported yet today.
+ * daily close recorded, and — while their own window is open today (regions may
+ * have their own times) — those who have not reported yet today.
  */
-export async function patrolMissing(db: Db | Tx, regionPath: string, p: Period, now: Date) {
+export async function patrolMissing(db: Db | Tx, regionPath: string, p: Period, now: Date, cfg: RoutineConfig) {
   const where = { routine: "patrol", ...inRegion(regionPath), date: { gte: toLocalDate(p.from), lt: toLocalDate(p.to) } };
   const missed = await db.routineReport.groupBy({ by: ["personId"], where: { ...where, status: "missed" }, _count: { _all: true } });
   const times = new Map(missed.map((m) => [m.personId, m._count._all]));
   const today = toLocalDate(now);
-  const pendingToday: number[] = [];
+  const pendingToday = new Set<number>();
   if (p.from <= now && now < p.to) {
-    const phases = await db.routinePhase.findMany({ where: { routine: "patrol", date: today }, select: { phase: true } });
-    if (phases.some((x) => x.phase === "open") && !phases.some((x) => x.phase === "close")) {
-      const reported = new Set((await db.routineReport.findMany({ where: { routine: "patrol", date: today, ...inRegion(regionPath) }, select: { personId: true } })).map((r) => r.personId));
-      const expected = await db.person.findMany({ where: { active: true, roles: { some: { role: ROUTINE_ROLES.patrol } }, region: regionWithin(regionPath) }, select: { id: true } });
-      for (const e of expected) if (!reported.has(e.id)) pendingToday.push(e.id);
+    const phases = new Set((await db.routinePhase.findMany({ where: { routine: "patrol", date: today }, select: { window: true, phase: true } })).map((x) => `${x.window}:${x.phase}`));
+    const reported = new Set((await db.routineReport.findMany({ where: { routine: "patrol", date: today, ...inRegion(regionPath) }, select: { personId: true } })).map((r) => r.personId));
+    for (const person of await holdersOf(db, ROUTINE_ROLES.patrol, regionPath)) {
+      const w = windowKeyFor(person.regionPath, cfg);
+      if (phases.has(`${w}:open`) && !phases.has(`${w}:close`) && !reported.has(person.id)) pendingToday.add(person.id);
     }
   }
   const ids = [...new Set([...times.keys(), ...pendingToday])];
   const people = await db.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, region: { select: { name: true, path: true } } }, orderBy: { id: "asc" } });
   return people
-    .map((x) => ({ name: x.name, place: x.region.path.split("/")[2] ?? x.region.name, path: x.region.path, times: times.get(x.id) ?? 0, today: pendingToday.includes(x.id) }))
-    .sort((a, b) => b.times - a.times || a.path.localeCompare(b.path));
+    .map((x) => ({ name: x.name, place: x.region.path.split("/")[2] ?? x.region.name, path: x.region.path, times: times.get(x.id) ?? 0, today: pendingToday.has(x.id) }))
+    .sort((a, b) => b.times - a.times || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // code-point order: the same on every machine
 }
 
 /** Patrol reports and misses per reported region path, one grouped query. */

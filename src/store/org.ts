@@ -143,6 +143,12 @@ export async function groupInfo(db: Db | Tx, channel: string, chatId: string) {
   return db.groupChat.findUnique({ where: { channel_chatId: { channel, chatId } }, include: { region: { select: { path: true } } } });
 }
 
+/** Active people holding a role (a routine's expected reporters), optionally within a region's subtree; oldest first. */
+export async function holdersOf(db: Db | Tx, role: string, scope?: string): Promise<PersonProfile[]> {
+  const rows = await db.person.findMany({ where: { active: true, roles: { some: { role } }, ...(scope ? { region: regionWithin(scope) } : {}) }, include: withOrg, orderBy: { id: "asc" } });
+  return rows.map(profile);
+}
+
 /** People in a region's subtree with no chat identity on this channel. */
 export async function unboundPeopleIn(db: Db | Tx, regionPath: string, channel: string): Promise<PersonProfile[]> {
   const rows = await db.person.findMany({
