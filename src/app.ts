@@ -95,7 +95,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const dataDir = path.resolve(o.env.DATA_DIR);
   const warnSettings = config.warnings as WarningSettings;
   const routineDeps = { routines: config.routines, calendar: config.calendar };
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), statsCommand({ patrol: config.routines.patrol }), ...rollupCommands({ dataDir }), ...remindCommands, ...(o.commands ?? [])];
+  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), ...rollupCommands({ dataDir }), statsCommand({ patrol: config.routines.patrol }), ...remindCommands, ...(o.commands ?? [])];
   for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),

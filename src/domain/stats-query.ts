@@ -20,6 +20,8 @@ export interface StatsQuery {
   who: boolean;
   /** "这次预警": the latest warning rather than a period's. */
   latest: boolean;
+  /** The question named a period (else `period` is this month, the default). */
+  periodGiven: boolean;
 }
 
 const TOPICS: [RegExp, Topic][] = [
@@ -103,17 +105,25 @@ export function parseStatsQuery(text: string, now: Date, regions: { name: string
   const lastYear: Period = { from: shiftYear(period.from, -1), to: shiftYear(period.to, -1), label: `去年同期` };
   const topic = TOPICS.find(([re]) => re.test(t))?.[1] ?? "all";
   const regionPath = findRegionIn(t, regions);
-  const who = /谁(没|未|还没)|哪些人(没|未)|哪几个人(没|未)|名单/.test(t);
+  const who = /谁(没|未|还没)|哪些人(没|未)|哪几个人(没|未)/.test(t);
   const latest = topic === "warning" && /这次|本次|最近一次|最新|刚才/.test(t);
-  return { period, previous, lastYear, ...(regionPath ? { regionPath } : {}), topic, who, latest };
+  return { period, previous, lastYear, ...(regionPath ? { regionPath } : {}), topic, who, latest, periodGiven: found !== null };
 }
 
 /** Does this read like a question about figures (so the router may hand it to the stats command)? */
 export function looksLikeStatsQuestion(text: string): boolean {
   const t = text.normalize("NFKC").replace(/\s+/g, "");
   const topic = TOPICS.some(([re]) => re.test(t));
-  if (/(情况|统计|多少|几处|几个|几起|整改率|叫应率|签到率|报送率|谁没|谁未|谁还没|哪些人没|名单|汇总)/.test(t) && (topic || /统计|汇总/.test(t))) return true;
+  if (/(情况|统计|多少|几处|几个|几起|整改率|叫应率|签到率|报送率|谁没|谁未|谁还没|哪些人没|汇总)/.test(t) && (topic || /统计|汇总/.test(t))) return true;
   // A bare "甘溪乡10月隐患": a period and a topic in a few words, not a remark ("今天隐患排查很辛苦").
   const period = /(今天|昨天|本周|上周|这周|本月|上月|今年|去年|季度|\d+月|[一二三四五六七八九十]+月|近\d+天)/.test(t);
   return period && topic && [...t].length <= 15 && !/[很了吧呢啊嘛吗我你他她]/.test(t);
 }
+
+/** A command word followed at once (no space) by what reads like its argument: "月报10月", "导出周报", "图表趋势". */
+export function commandWithArgs(words: readonly string[], argStart: RegExp = PERIOD_START): (norm: string) => boolean {
+  return (norm) => words.some((w) => norm.startsWith(w) && argStart.test(norm.slice(w.length)));
+}
+
+/** How a period (or a region-less rollup word) begins: 10月, 十月, 上周, 本月, 今年, 去年, 近7天, 第三季度, 2026年. */
+export const PERIOD_START = /^(\d|[一二三四五六七八九十]+月|上|本|这|今|去|近|最近|第)/;

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { CommandContext, CommandDef } from "../core/commands.js";
 import { can } from "../domain/org.js";
 import type { RoutineConfig } from "../domain/routines.js";
-import { looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
+import { commandWithArgs, looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
 import { buildRollup, kindOf, writeRollupXlsx, type RollupKind } from "../reports/rollup.js";
@@ -98,40 +98,64 @@ async function rollupFor(ctx: CommandContext<Tx>, q: StatsQuery, region: string,
   return buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
 }
 
-/** 周报 / 月报 on demand (`月报 10月`, `周报`), 导出 (any stats question as an .xlsx) and 图表. */
+/** The argument after a command word, typed with or without a space ("月报10月", "月报 10月"). */
+const argsAfter = (words: readonly string[], args: string) => {
+  const w = words.find((x) => args.startsWith(x));
+  return (w ? args.slice(w.length) : args).trim();
+};
+
+/** 周报 / 月报 on demand (`月报 10月`, `周报 渠阳镇`), 导出 (any stats question as an .xlsx) and 图表. */
 export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
-  const report = (kind: "week" | "month"): CommandDef<Tx> => ({
-    id: `rollup-${kind}`, keywords: [kind === "week" ? "周报" : "月报"], slash: [kind === "week" ? "weekly" : "monthly"],
-    describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read",
-    run: async (ctx) => {
-      const s = await scoped(ctx, ctx.args || (kind === "week" ? "上周" : "上月"));
-      if ("refused" in s) return s.refused;
-      const r = await rollupFor(ctx, s.q, s.region, ctx.args ? kindOf(s.q.period) : kind);
-      return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
-    },
-  });
+  const report = (kind: "week" | "month"): CommandDef<Tx> => {
+    const words = [kind === "week" ? "周报" : "月报"];
+    return {
+      id: `rollup-${kind}`, keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
+      describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read",
+      run: async (ctx) => {
+        const s = await scoped(ctx, argsAfter(words, ctx.args));
+        if ("refused" in s) return s.refused;
+        // No period named ("周报 渠阳镇"): the last full week or month, for the region named.
+        const q = s.q.periodGiven ? s.q : lastFull(kind, ctx.now);
+        const r = await rollupFor(ctx, q, s.region, s.q.periodGiven ? kindOf(q.period) : kind);
+        return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
+      },
+    };
+  };
+  const exportWords = ["导出"];
   const exportCommand: CommandDef<Tx> = {
-    id: "export", keywords: ["导出"], slash: ["export"], describe: "rollup.export_describe", permission: "region.read",
+    id: "export", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read",
+    matches: commandWithArgs(exportWords, /^(周报|月报)|^(\d|[一二三四五六七八九十]+月|上|本|这|今|去|近|最近|第)/),
     run: async (ctx) => {
+      let args = argsAfter(exportWords, ctx.args);
+      // `导出周报` / `导出月报 渠阳镇`: that rollup, last week or month unless a period is named.
+      const named = /^(周报|月报)/.exec(args)?.[1];
+      if (named) args = args.slice(2).trim();
       // `导出` alone: the question this person just asked; otherwise last month.
-      const last = ctx.args ? null : await ctx.tx.auditLog.findFirst({
+      const last = args || named ? null : await ctx.tx.auditLog.findFirst({
         where: { actor: ctx.actor.key, action: "stats.query", at: { gte: new Date(ctx.now.getTime() - EXPORT_FOLLOWS_MS) } }, orderBy: { id: "desc" },
       });
-      const question = ctx.args || (last ? (JSON.parse(last.after ?? "{}") as { question?: string }).question ?? "上月" : "上月");
+      const question = args || (last ? (JSON.parse(last.after ?? "{}") as { question?: string }).question ?? "" : "");
       const s = await scoped(ctx, question);
       if ("refused" in s) return s.refused;
-      const r = await rollupFor(ctx, s.q, s.region, kindOf(s.q.period));
+      // A question without a period means this month, as its answer did; 导出周报/月报 or a bare 导出, the last full one.
+      const asAsked = s.q.periodGiven || (!named && question !== "");
+      const fallback = named === "周报" ? "week" : "month";
+      const q = asAsked ? s.q : lastFull(fallback, ctx.now);
+      const r = await rollupFor(ctx, q, s.region, asAsked ? kindOf(q.period) : fallback);
       const xlsx = await writeRollupXlsx(r, ctx.t, path.join(o.dataDir, "exports"), ctx.now);
       return { says: [r.title, say("rollup.exported")], file: xlsx };
     },
   };
+  const chartWords = ["图表"];
   const chartCommand: CommandDef<Tx> = {
-    id: "chart", keywords: ["图表"], slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
+    id: "chart", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
+    matches: commandWithArgs(chartWords, /^(趋势|走势|行业|领域|乡镇|各单位)|^(\d|[一二三四五六七八九十]+月|上|本|这|今|去|近|最近|第)/),
     run: async (ctx) => {
-      const s = await scoped(ctx, ctx.args || "本月");
+      const args = argsAfter(chartWords, ctx.args);
+      const s = await scoped(ctx, args || "本月");
       if ("refused" in s) return s.refused;
       const r = await rollupFor(ctx, s.q, s.region, kindOf(s.q.period));
-      return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now, panels: panelsAsked(ctx.args) }) };
+      return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now, panels: panelsAsked(args) }) };
     },
   };
   return [report("week"), report("month"), exportCommand, chartCommand];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/domain/stats-query.js";
+import { commandWithArgs, findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/domain/stats-query.js";
 import { parsePeriod, weeksEnding } from "../../src/domain/period.js";
 import { panelsAsked } from "../../src/reports/rollup-chart.js";
 
@@ -82,6 +82,17 @@ describe("parseStatsQuery", () => {
     expect(f("本月预警叫应率")).toEqual(["warning", false, false]);
     expect(f("本周签到情况")).toEqual(["duty", false, false]);
     expect(looksLikeStatsQuestion("今天谁没报")).toBe(true);
+  });
+
+  it("takes 月报10月, 导出周报, 图表趋势 typed without a space, and not a remark that starts alike", () => {
+    const report = commandWithArgs(["月报"]);
+    expect(report("月报10月")).toBe(true);
+    expect(report("月报上月渠阳镇")).toBe(true);
+    expect(report("月报已经交了")).toBe(false);
+    expect(commandWithArgs(["周报"])("周报写完了吗")).toBe(false);
+    const r = parseStatsQuery("周报渠阳镇", now, REGIONS);
+    expect([r.periodGiven, r.regionPath]).toEqual([false, "示范县/渠阳镇"]);
+    expect(parseStatsQuery("本周值班名单", now, REGIONS).who).toBe(false);
   });
 
   it("knows a question about figures from chatter", () => {

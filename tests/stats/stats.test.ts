@@ -105,6 +105,12 @@ describe("quick stats on a hand-built dataset", () => {
     const [chart] = await b.send("zj", "图表 10月 趋势");
     const png = fs.readFileSync(chart!.image!);
     expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    // Typed without a space, or with a region and no period (the last full week), or 导出周报.
+    expect(texts(await b.send("zj", "月报10月")).join("\n")).toBe(month);
+    expect(texts(await b.send("zj", "周报 渠阳镇"))[0]).toMatch(/^【周报】示范县\/渠阳镇 2026-11-16至2026-11-22\n/);
+    expect((await b.send("zj", "导出周报"))[0]!.file).toMatch(/【周报】示范县2026-11-16至2026-11-22-\d{12}\.xlsx$/);
+    expect((await b.send("zj", "导出10月隐患"))[0]!.file).toMatch(/【月报】示范县2026年10月-\d{12}\.xlsx$/);
+    expect((await b.send("zj", "图表趋势"))[0]!.image).toMatch(/\.png$/);
     // In a group an ordinary remark is still ignored.
     expect(await b.send("u1", "今天隐患排查很辛苦", { group: true })).toEqual([]);
   });
