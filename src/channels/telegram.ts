@@ -50,12 +50,11 @@ const TEXT_MAX = 3900;
 export function splitText(text: string, max = TEXT_MAX): string[] {
   const size = (t: string) => escapeHtml(t).length;
   const pieces: string[] = [];
-  let cur = "";
-  const push = (line: string) => {
-    const next = cur ? `${cur}\n${line}` : line;
-    if (size(next) <= max) { cur = next; return; }
-    if (cur) pieces.push(cur);
-    cur = "";
+  let cur: string | null = null; // null: nothing in this piece yet (a blank line is something)
+  for (const line of text.split("\n")) {
+    const next: string = cur === null ? line : `${cur}\n${line}`;
+    if (size(next) <= max) { cur = next; continue; }
+    if (cur !== null) pieces.push(cur);
     // A line longer than a piece: cut by characters, counting each one escaped.
     let piece = "", n = 0;
     for (const ch of line) {
@@ -65,9 +64,8 @@ export function splitText(text: string, max = TEXT_MAX): string[] {
       n += w;
     }
     cur = piece;
-  };
-  for (const line of text.split("\n")) push(line);
-  pieces.push(cur);
+  }
+  pieces.push(cur ?? "");
   return pieces;
 }
 

@@ -2,6 +2,8 @@
  * Warnings (预警) and call-and-response (叫应): vocabulary, levels, the cycle
  * settings per level, reading an official warning text, and the status figures.
  */
+import { say, type Say } from "../prompts/catalog.js";
+
 export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "其他"] as const;
 export const WARNING_LEVELS = ["蓝", "黄", "橙", "红"] as const;
 export type WarningLevel = (typeof WARNING_LEVELS)[number];
@@ -83,4 +85,9 @@ export function parseCycleSettings(text: string, base: CycleSettings): CycleSett
   const out = { recallMinutes: recall ?? base.recallMinutes, cycles: cycles ?? base.cycles, escalateAfter: escalate ?? base.escalateAfter, hours: hours ?? base.hours };
   const ok = out.recallMinutes >= 1 && out.recallMinutes <= 1440 && out.cycles >= 0 && out.cycles <= 50 && out.escalateAfter >= 1 && out.hours >= 1 && out.hours <= 720;
   return ok ? out : null;
+}
+
+/** A warning's state as said: 生效中 / 已解除 / 已结束. */
+export function warningState(status: string): Say {
+  return say(status === "active" ? "warning.state.active" : status === "lifted" ? "warning.state.lifted" : "warning.state.ended");
 }

@@ -9,7 +9,7 @@ import type { FlowDef } from "../core/flow-types.js";
 import type { Actor, OutboxItem } from "../core/ports.js";
 import { LEADER_ROLES, within } from "../domain/org.js";
 import type { StepInput } from "../core/flow-types.js";
-import { figures, levelRank, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
+import { figures, levelRank, warningState, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
@@ -197,7 +197,7 @@ export async function warningStatus(tx: Tx, w: WarningRow, scope?: string): Prom
   }
   const unreachable = targets.filter((x) => x.status === "无法送达");
   const out: Say[] = [say("warning.status", {
-    number: w.number, type: w.type, level: w.level, state: w.status === "active" ? "生效中" : w.status === "lifted" ? "已解除" : "已结束",
+    number: w.number, type: w.type, level: w.level, state: warningState(w.status),
     sent: notices.length, delivered: notices.filter((m) => m.status === "sent").length, confirmed: f.confirmed, total: f.total, rate: f.rate,
     median: f.medianMinutes === null ? "—" : `${f.medianMinutes}分钟`, cycle: w.cycle,
   })];

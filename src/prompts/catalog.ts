@@ -355,6 +355,7 @@ export const PROMPT_CATALOG = {
   "warning.measures.ask": [],
   "warning.measures.label": [],
   "warning.measures.done": ["number"],
+  "warning.state.active": [], "warning.state.lifted": [], "warning.state.ended": [],
   "warning.status": ["number", "type", "level", "state", "sent", "delivered", "confirmed", "total", "rate", "median", "cycle"],
   "warning.status_silent": ["region", "count", "names"],
   "warning.status_unreachable": ["count", "reasons"],

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { within } from "../domain/org.js";
+import { warningState } from "../domain/warnings.js";
 import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
@@ -160,7 +161,7 @@ export async function writeRollupXlsx(r: Rollup, render: (s: Say) => string, dir
     for (const x of rows) ws.addRow(x);
   };
   table("巡查值班叫应", COMPLIANCE_COLUMNS, [...r.compliance, r.complianceTotal].map((x) => [x.unit, x.patrolReported, x.patrolMissed, x.patrolRate, x.shifts, x.signedIn, x.late, x.dutyRate, x.called, x.confirmed, x.confirmRate]));
-  table("预警", WARNING_COLUMNS, r.warnings.map((w) => [w.number, w.type, `${w.level}色`, formatLocal(w.at), w.status === "active" ? "生效中" : w.status === "lifted" ? "已解除" : "已结束", w.total, w.confirmed, w.rate]));
+  table("预警", WARNING_COLUMNS, r.warnings.map((w) => [w.number, w.type, `${w.level}色`, formatLocal(w.at), render(warningState(w.status)), w.total, w.confirmed, w.rate]));
   const text = wb.addWorksheet("报告");
   text.getColumn(1).width = 120;
   for (const l of [r.title, ...r.lines]) text.addRow([render(l)]);

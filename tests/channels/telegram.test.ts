@@ -199,6 +199,9 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     // One line longer than a piece is cut by characters, never inside an escape.
     expect(splitText("&".repeat(12), 10).map((p) => p.length)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(splitText("甲乙\n丙丁", 3)).toEqual(["甲乙", "丙丁"]);
+    const blanks = splitText("\n\n甲\n\n\n乙", 4); // blank lines are kept: the pieces join back to the text
+    expect(blanks).toEqual(["\n\n甲\n", "\n乙"]);
+    expect(blanks.join("\n")).toBe("\n\n甲\n\n\n乙");
 
     const bad = new TelegramChannel({ token: "999:wrong", apiRoot: emu.apiRoot, dataDir: dir, log: silentLog });
     await expect(bad.start(async () => undefined)).rejects.toThrow(/Telegram 无法启动（请检查 TELEGRAM_BOT_TOKEN 和网络）：401 Unauthorized/);
