@@ -46,6 +46,10 @@ describe("scheduled rollups", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(fs.readFileSync(county.file!) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["分乡镇", "分行业", "巡查值班叫应", "预警", "报告"]);
+    const units = wb.getWorksheet("分乡镇")!;
+    const cells = (n: number) => [1, 2, 3, 4].map((c) => units.getRow(n).getCell(c).text);
+    expect([2, 3, 4, 5].map(cells)).toEqual([["双江镇", "0", "0", "—"], ["渠阳镇", "1", "0", "0.0%"], ["甘溪乡", "1", "0", "0.0%"], ["合计", "2", "0", "0.0%"]]);
+    expect(wb.getWorksheet("报告")!.getRow(1).getCell(1).text).toBe("【周报】示范县 2026-11-23至2026-11-29");
 
     // Tuesday 1 December 08:30: November's report, once.
     const december = (await b.advance((24 + 0.5) * 3600_000)).filter((m) => mine(m) && m.text.startsWith("【月报】"));
