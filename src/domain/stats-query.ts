@@ -120,9 +120,13 @@ export function looksLikeStatsQuestion(text: string): boolean {
   return period && topic && [...t].length <= 15 && !/[很了吧呢啊嘛吗我你他她]/.test(t);
 }
 
-/** A command word followed at once (no space) by what reads like its argument: "月报10月", "导出周报", "图表趋势". */
-export function commandWithArgs(words: readonly string[], argStart: RegExp = PERIOD_START): (norm: string) => boolean {
-  return (norm) => words.some((w) => norm.startsWith(w) && argStart.test(norm.slice(w.length)));
+/**
+ * A command word followed at once (no space) by what reads like its argument:
+ * a period ("月报10月"), or one of the command's own words (`also`: "导出周报", "图表趋势").
+ */
+export function commandWithArgs(words: readonly string[], also?: RegExp): (norm: string) => boolean {
+  const starts = (rest: string) => PERIOD_START.test(rest) || (also?.test(rest) ?? false);
+  return (norm) => words.some((w) => norm.startsWith(w) && starts(norm.slice(w.length)));
 }
 
 /** How a period (or a region-less rollup word) begins: 10月, 十月, 上周, 本月, 今年, 去年, 近7天, 第三季度, 2026年. */

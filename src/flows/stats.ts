@@ -10,7 +10,7 @@ import { can } from "../domain/org.js";
 import type { RoutineConfig } from "../domain/routines.js";
 import { commandWithArgs, looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
-import { panelsAsked, rollupChart } from "../reports/rollup-chart.js";
+import { PANEL_WORD_START, panelsAsked, rollupChart } from "../reports/rollup-chart.js";
 import { buildRollup, kindOf, writeRollupXlsx, type RollupKind } from "../reports/rollup.js";
 import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
 import type { JobDef } from "../scheduler/scheduler.js";
@@ -124,7 +124,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
   const exportWords = ["导出"];
   const exportCommand: CommandDef<Tx> = {
     id: "export", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read",
-    matches: commandWithArgs(exportWords, /^(周报|月报)|^(\d|[一二三四五六七八九十]+月|上|本|这|今|去|近|最近|第)/),
+    matches: commandWithArgs(exportWords, /^(周报|月报)/),
     run: async (ctx) => {
       let args = argsAfter(exportWords, ctx.args);
       // `导出周报` / `导出月报 渠阳镇`: that rollup, last week or month unless a period is named.
@@ -149,7 +149,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
   const chartWords = ["图表"];
   const chartCommand: CommandDef<Tx> = {
     id: "chart", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
-    matches: commandWithArgs(chartWords, /^(趋势|走势|行业|领域|乡镇|各单位)|^(\d|[一二三四五六七八九十]+月|上|本|这|今|去|近|最近|第)/),
+    matches: commandWithArgs(chartWords, PANEL_WORD_START),
     run: async (ctx) => {
       const args = argsAfter(chartWords, ctx.args);
       const s = await scoped(ctx, args || "本月");

@@ -12,9 +12,14 @@ import type { Rollup } from "./rollup.js";
 export const CHART_PANELS = ["units", "trend", "sectors"] as const;
 export type ChartPanel = (typeof CHART_PANELS)[number];
 
+/** The words that ask `图表 …` for one panel. */
+const PANEL_WORDS: Record<ChartPanel, string[]> = { units: ["乡镇", "各单位", "分单位", "各村"], trend: ["趋势", "走势", "按周", "每周"], sectors: ["行业", "领域"] };
+/** A text that begins with a panel word ("图表趋势" typed without a space). */
+export const PANEL_WORD_START = new RegExp(`^(${Object.values(PANEL_WORDS).flat().join("|")})`);
+
 /** Which panels a `图表 …` request asks for: 趋势 / 行业 / 乡镇, or all three. */
 export function panelsAsked(text: string): ChartPanel[] {
-  const asked = CHART_PANELS.filter((p) => ({ units: /乡镇|各单位|分单位|各村/, trend: /趋势|走势|按周|每周/, sectors: /行业|领域/ })[p].test(text));
+  const asked = CHART_PANELS.filter((p) => PANEL_WORDS[p].some((w) => text.includes(w)));
   return asked.length ? asked : [...CHART_PANELS];
 }
 

@@ -14,7 +14,7 @@ import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
 import { inRegion } from "../store/subtree.js";
 import { formatLocal, localParts } from "../time/shanghai.js";
-import { CELL, changeSay, dutyFigures, EMPTY_TALLY, hazardsFound, hazardTally, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./stats.js";
+import { CELL, changeSay, dutyFigures, EMPTY_TALLY, figuresOf, hazardsFound, hazardTally, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./stats.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -124,7 +124,7 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
   const sectors = [...new Set(cells.map((x) => sectorOf(x.key)))].sort().map((s) => row(s, sum(cells.filter((x) => sectorOf(x.key) === s))));
   const t = sum(cells);
   const total = row("合计", t);
-  const f = { found: t.found, major: t.major, rectified: t.rectified, closed: t.closed, overdue: t.overdue, listed: t.listed.all, rate: total.rate };
+  const f = figuresOf(t);
   const lines: Say[] = [
     say("rollup.headline", { ...f, mom: changeSay(f.found, prev), yoy: changeSay(f.found, lastYear) }),
     say("rollup.compliance", { patrolRate: ct.patrolRate, missed: ct.patrolMissed, dutyRate: ct.dutyRate, late: ct.late, warnings: warnings.length, warnRate: ct.confirmRate }),

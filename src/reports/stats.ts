@@ -94,9 +94,13 @@ export async function hazardTally(db: Db | Tx, regionPath: string, p: Period, no
 
 export const EMPTY_TALLY: Omit<HazardTally, "key"> = { found: 0, major: 0, rectified: 0, closed: 0, majorClosed: 0, overdue: 0, listed: { 省: 0, 市: 0, 县: 0, all: 0 } };
 
-export async function hazardFigures(db: Db | Tx, regionPath: string, p: Period, now: Date): Promise<HazardFigures> {
-  const t = (await hazardTally(db, regionPath, p, now))[0] ?? { key: "", ...EMPTY_TALLY };
+/** The figures a chief quotes, from a tally (one region, or sums of cells). */
+export function figuresOf(t: Omit<HazardTally, "key">): HazardFigures {
   return { found: t.found, major: t.major, rectified: t.rectified, closed: t.closed, overdue: t.overdue, listed: t.listed.all, rate: percent(t.rectified, t.found) };
+}
+
+export async function hazardFigures(db: Db | Tx, regionPath: string, p: Period, now: Date): Promise<HazardFigures> {
+  return figuresOf((await hazardTally(db, regionPath, p, now))[0] ?? EMPTY_TALLY);
 }
 
 export async function hazardsFound(db: Db | Tx, regionPath: string, p: Period): Promise<number> {
