@@ -6,7 +6,7 @@ import type { ChannelAdapter } from "./core/channel.js";
 import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
-import { can, PERMISSIONS, type Permission } from "./domain/org.js";
+import { can, isAction, policyMarkdown } from "./domain/policy.js";
 import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
 import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
 import { hazardJobs } from "./flows/hazard-jobs.js";
@@ -29,6 +29,7 @@ import { Scheduler, type JobDef } from "./scheduler/scheduler.js";
 import { prismaCoreStore } from "./store/core-store.js";
 import { openStore, type Store, type Tx } from "./store/db.js";
 import { pruneOld } from "./store/housekeeping.js";
+import { pruneMedia } from "./channels/media.js";
 import { nextSessionDeadline } from "./store/sessions.js";
 
 export interface AppOptions {
@@ -48,10 +49,29 @@ export interface AppOptions {
   senderSleep?: (ms: number) => Promise<void>;
 }
 
+/** Every chat command the bot has (the core adds 帮助): read by the core, the README's permission table and the permission-matrix test. */
+export function commandRegistry(config: BotConfig, dataDir: string): CommandDef<Tx>[] {
+  const routineDeps = { routines: config.routines, calendar: config.calendar };
+  return [
+    ...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
+    ...rollupCommands({ dataDir }), statsCommand({ patrol: config.routines.patrol }), ...remindCommands,
+  ];
+}
+
+/** The README's permission section: the policy table with the chat words that use each action. */
+export function permissionSection(commands: readonly CommandDef<Tx>[]): string {
+  const words = new Map<string, string[]>([["public", ["帮助"]]]);
+  for (const c of commands) {
+    const word = `\`${c.keywords[0] ?? `/${c.slash[0]}`}\``;
+    for (const a of new Set([c.permission, ...(c.checks ?? []).map((x) => x.action)])) words.set(a, [...(words.get(a) ?? []), word]);
+  }
+  return policyMarkdown(words);
+}
+
 /** The one access policy, as the core asks it. */
-export const policy: Policy = (actor, permission) => {
-  if (!(permission in PERMISSIONS)) throw new Error(`unknown permission ${permission}`);
-  return can(actor, permission as Permission);
+export const policy: Policy = (actor, action, target) => {
+  if (!isAction(action)) throw new Error(`unknown policy action ${action}`);
+  return can(actor, action, target);
 };
 
 export interface App {
@@ -95,12 +115,16 @@ export async function createApp(o: AppOptions): Promise<App> {
   const dataDir = path.resolve(o.env.DATA_DIR);
   const warnSettings = config.warnings as WarningSettings;
   const routineDeps = { routines: config.routines, calendar: config.calendar };
-  const commands = [...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(warnSettings), ...rollupCommands({ dataDir }), statsCommand({ patrol: config.routines.patrol }), ...remindCommands, ...(o.commands ?? [])];
-  for (const c of commands) if (!(c.permission in PERMISSIONS)) throw new Error(`command ${c.id}: unknown permission ${c.permission}`);
+  const commands = [...commandRegistry(config, dataDir), ...(o.commands ?? [])];
+  for (const c of commands) {
+    for (const a of [c.permission, ...(c.checks ?? []).map((x) => x.action)]) if (!isAction(a)) throw new Error(`command ${c.id}: unknown policy action ${a}`);
+  }
+  const flows = [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])];
+  for (const f of flows) if (f.permission && !isAction(f.permission)) throw new Error(`flow ${f.id}: unknown policy action ${f.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,
-    flows: [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])],
+    flows,
     commands,
     identity: o.identity ?? rosterIdentity(db),
     policy,
@@ -127,7 +151,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,
-      run: async () => o.log.info(await pruneOld(db, o.clock.now()), "housekeeping: old delivery records pruned"),
+      run: async () => {
+        const now = o.clock.now();
+        o.log.info({ ...(await pruneOld(db, now)), media: pruneMedia(dataDir, now, o.env.MEDIA_RETENTION_DAYS) }, "housekeeping: old delivery records and media pruned");
+      },
     },
     ...(o.jobs ?? []),
   ];

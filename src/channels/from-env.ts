@@ -13,7 +13,7 @@ export function platformChannels(env: Env, log: Logger): ChannelAdapter[] {
     out.push(new TelegramChannel({
       token: env.TELEGRAM_BOT_TOKEN, dataDir, log,
       ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
-      ...(env.TELEGRAM_WEBHOOK_URL ? { webhook: { url: env.TELEGRAM_WEBHOOK_URL, port: env.TELEGRAM_WEBHOOK_PORT, secret: env.TELEGRAM_WEBHOOK_SECRET! } } : {}),
+      ...(env.TELEGRAM_WEBHOOK_URL ? { webhook: { url: env.TELEGRAM_WEBHOOK_URL, host: env.TELEGRAM_WEBHOOK_HOST, port: env.TELEGRAM_WEBHOOK_PORT, secret: env.TELEGRAM_WEBHOOK_SECRET! } } : {}),
     }));
   }
   if (env.WECHATY_PUPPET) {

@@ -13,7 +13,7 @@ import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
 import { SendError, type ChannelAdapter, type RateLimits, type SendResult } from "../core/channel.js";
 import type { Logger } from "../core/bot.js";
 import type { Attachment, InboundMessage, OutboundMessage } from "../core/messages.js";
-import { extOf, saveMedia } from "./media.js";
+import { saveMedia } from "./media.js";
 
 export const TELEGRAM = "telegram";
 /** Caption limit of sendPhoto/sendDocument; longer texts go as their own message. */
@@ -27,7 +27,8 @@ export interface TelegramOptions {
   log: Logger;
   limits?: RateLimits;
   /** Webhook mode: the public https URL Telegram posts to, the local port, the secret token. */
-  webhook?: { url: string; port: number; secret: string };
+  /** `host` defaults to 127.0.0.1: a reverse proxy in front terminates TLS and forwards the URL's path here. */
+  webhook?: { url: string; port: number; secret: string; host?: string };
   now?: () => Date;
 }
 
@@ -99,12 +100,19 @@ export class TelegramChannel implements ChannelAdapter {
       if (m) await onMessage(m);
     });
     if (this.o.webhook) {
-      const { url, port, secret } = this.o.webhook;
+      const { url, port, secret, host = "127.0.0.1" } = this.o.webhook;
       const handle = webhookCallback(this.bot, "http", { secretToken: secret });
-      this.server = http.createServer((req, res) => void handle(req, res));
-      await new Promise<void>((r) => this.server!.listen(port, r));
+      const hookPath = new URL(url).pathname;
+      // Only the webhook's own path answers; everything else is 404 and never reaches grammY.
+      this.server = http.createServer((req, res) => {
+        const reqPath = new URL(req.url ?? "/", "http://x").pathname;
+        if (reqPath !== hookPath) return void res.writeHead(404).end();
+        if (req.method !== "POST") return void res.writeHead(405, { allow: "POST" }).end();
+        void handle(req, res);
+      });
+      await new Promise<void>((r) => this.server!.listen(port, host, r));
       await this.bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ["message", "callback_query"] });
-      this.o.log.info({ url, port }, "telegram: webhook set");
+      this.o.log.info({ url, host, port, path: hookPath }, "telegram: webhook set");
     } else {
       await this.bot.api.deleteWebhook();
       this.runner = run(this.bot, { runner: { fetch: { allowed_updates: ["message", "callback_query"] } } });
@@ -152,12 +160,12 @@ export class TelegramChannel implements ChannelAdapter {
     return this.o.now?.() ?? new Date();
   }
 
-  private async download(fileId: string, name: string | undefined, fallbackExt: string): Promise<{ path: string; sha256: string }> {
+  private async download(fileId: string, declaredMime: string | undefined): Promise<{ path: string; sha256: string; mime: string }> {
     const f = await this.bot.api.getFile(fileId);
     const root = this.o.apiRoot ?? "https://api.telegram.org";
     const res = await fetch(`${root}/file/bot${this.o.token}/${f.file_path}`);
     if (!res.ok) throw new Error(`telegram: download failed ${res.status}`);
-    return saveMedia(this.o.dataDir, Buffer.from(await res.arrayBuffer()), extOf(name ?? f.file_path, fallbackExt));
+    return saveMedia(this.o.dataDir, Buffer.from(await res.arrayBuffer()), declaredMime);
   }
 
   /** Platform message → normalized message (null for kinds the bot does not read). */
@@ -177,18 +185,19 @@ export class TelegramChannel implements ChannelAdapter {
     try {
       if (m.photo?.length) {
         const largest = m.photo.reduce((a, b) => ((b.width * b.height) > (a.width * a.height) ? b : a));
-        const f = await this.download(largest.file_id, undefined, "jpg");
-        attachments.push({ kind: "photo", path: f.path, sha256: f.sha256, mime: "image/jpeg" });
+        const f = await this.download(largest.file_id, "image/jpeg");
+        attachments.push({ kind: "photo", path: f.path, sha256: f.sha256, mime: f.mime });
       }
       if (m.document) {
-        const f = await this.download(m.document.file_id, m.document.file_name, "bin");
-        attachments.push({ kind: "file", path: f.path, name: m.document.file_name ?? "file", ...(m.document.mime_type ? { mime: m.document.mime_type } : {}) });
+        const f = await this.download(m.document.file_id, m.document.mime_type);
+        attachments.push({ kind: "file", path: f.path, name: m.document.file_name ?? "file", mime: f.mime });
       }
     } catch (err) {
       this.o.log.warn({ err, chat: m.chat.id }, "telegram: attachment could not be downloaded");
     }
     if (m.location) attachments.push({ kind: "location", lat: m.location.latitude, lng: m.location.longitude, ...(m.venue ? { label: m.venue.title } : {}) });
-    const reply = m.reply_to_message;
+    // In a forum topic every message "replies" to the topic's first message; that is not a reply to a person.
+    const reply = m.reply_to_message && !m.reply_to_message.forum_topic_created && !(m.is_topic_message && m.reply_to_message.message_id === m.message_thread_id) ? m.reply_to_message : undefined;
     return {
       channel: TELEGRAM, chatId: String(m.chat.id), chatKind: m.chat.type === "private" ? "private" : "group",
       senderId: String(m.from.id), senderName: displayName(m.from), messageId: messageKey(m.chat.id, m.message_id),

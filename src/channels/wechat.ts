@@ -15,7 +15,7 @@ import { types, WechatyBuilder, type Contact, type Message, type Room, type Wech
 import { SendError, type ChannelAdapter, type RateLimits, type SendResult } from "../core/channel.js";
 import type { Logger } from "../core/bot.js";
 import type { Attachment, InboundMessage, OutboundMessage } from "../core/messages.js";
-import { extOf, saveMedia } from "./media.js";
+import { saveMedia } from "./media.js";
 
 export const WECHAT = "wechat";
 
@@ -103,9 +103,9 @@ export class WechatChannel implements ChannelAdapter {
     } else if (type === types.Message.Image || type === types.Message.Attachment || type === types.Message.Emoticon) {
       const box = await msg.toFileBox();
       const bytes = await box.toBuffer();
-      const isImage = type !== types.Message.Attachment || /\.(jpe?g|png|gif|webp)$/i.test(box.name);
-      const f = saveMedia(this.o.dataDir, bytes, extOf(box.name, isImage ? "jpg" : "bin"));
-      attachments.push(isImage ? { kind: "photo", path: f.path, sha256: f.sha256 } : { kind: "file", path: f.path, name: box.name });
+      const f = await saveMedia(this.o.dataDir, bytes, box.mediaType);
+      const isImage = type !== types.Message.Attachment || f.mime.startsWith("image/");
+      attachments.push(isImage ? { kind: "photo", path: f.path, sha256: f.sha256, mime: f.mime } : { kind: "file", path: f.path, name: box.name, mime: f.mime });
     } else if (type === types.Message.Location) {
       const loc = await msg.toLocation();
       attachments.push({ kind: "location", lat: loc.latitude(), lng: loc.longitude(), label: loc.name() || loc.address() });

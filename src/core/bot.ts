@@ -8,12 +8,13 @@ import * as engine from "./engine.js";
 import type { FlowState, Reply } from "./engine.js";
 import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
-import { matchCommand, type CommandDef } from "./commands.js";
+import { matchCommand, stripArgStart, type CommandDef } from "./commands.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
 import { pickChoice } from "./answers.js";
-import type { Actor, CoreStore, Denial, IdentityResolver, OutboxItem, Policy, SessionKey, SessionRecord } from "./ports.js";
+import type { AccessTarget, Actor, CoreStore, Denial, IdentityResolver, OutboxItem, Policy, SessionKey, SessionRecord } from "./ports.js";
+import type { Access, AccessAbout } from "./commands.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -58,10 +59,17 @@ export class Core<Tx> {
   private readonly queue = new KeyedQueue();
   private readonly help: CommandDef<Tx>;
   private readonly commands: CommandDef<Tx>[];
+  /** The action asked again when a dialog completes. */
+  private readonly flowPermission = new Map<string, string>();
 
   constructor(private readonly o: CoreOptions<Tx>) {
     for (const f of o.flows) this.flows.set(f.id, f);
     for (const c of o.commands) if (c.flow && !this.flows.has(c.flow)) throw new Error(`command ${c.id} starts unknown flow ${c.flow}`);
+    for (const f of o.flows) {
+      const p = f.permission ?? o.commands.find((c) => c.flow === f.id)?.permission;
+      if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
+      this.flowPermission.set(f.id, p);
+    }
     this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor) };
     this.commands = [this.help, ...o.commands];
   }
@@ -196,15 +204,28 @@ export class Core<Tx> {
   private async deny(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     const d = this.o.policy(actor, c.permission);
     const reason: Denial = d.ok ? "role" : d.reason;
-    const command = c.keywords[0] ?? `/${c.slash[0]}`;
-    reply(reason === "unbound" ? say("core.need_bind", { command }) : reason === "inactive" ? say("core.inactive") : say("core.not_allowed", { command }));
-    await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId, reason, text: clip(msg.text, 60) } });
+    reply(...refusalFor(reason, actor, commandWord(c)));
+    await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId, action: c.permission, reason, text: forAudit(msg.text) } });
+  }
+
+  /** The policy on a target, for commands and completing dialogs: a refusal is audited and returned as what to say. */
+  private accessFor(tx: Tx, msg: InboundMessage, actor: Actor, word: string, now: Date): Access {
+    return async (action: string, target: AccessTarget, about: AccessAbout) => {
+      const d = this.o.policy(actor, action, target);
+      if (d.ok) return null;
+      await this.o.store.audit(tx, {
+        at: now, actor: actor.key, action: "command.denied", entity: about.entity, entityId: about.id,
+        after: { chat: msg.chatId, action, reason: d.reason, command: word, text: forAudit(msg.text) },
+      });
+      const own = about.refusal?.[d.reason];
+      return own ? [own] : refusalFor(d.reason, actor, word);
+    };
   }
 
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
     if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, send: this.sender(tx, now) });
+    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, send: this.sender(tx, now), access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
     if ("startFlow" in out) {
       const flow = this.flows.get(out.startFlow);
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
@@ -289,7 +310,7 @@ export class Core<Tx> {
     }
     if (r.outcome === "cancelled" || r.outcome === "abandoned") {
       await store.deleteSession(tx, key);
-      await store.audit(tx, { at: now, actor: actor.key, action: `session.${r.outcome === "cancelled" ? "cancel" : "abandon"}`, entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: state.answers } });
+      await store.audit(tx, { at: now, actor: actor.key, action: `session.${r.outcome === "cancelled" ? "cancel" : "abandon"}`, entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, state.answers) } });
       reply(...r.replies);
       if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply);
       return;
@@ -315,10 +336,20 @@ export class Core<Tx> {
     reply: (...xs: (Reply | Say)[]) => void, state?: FlowState,
   ): Promise<engine.EngineResult | null> {
     const { store } = this.o;
-    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send: this.sender(tx, now) }, r.answers!);
+    const key = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
+    const word = this.keywordFor(flow.id);
+    // Asked again at the end: whoever was deactivated or unbound mid-dialog cannot submit.
+    const gate = this.o.policy(actor, this.flowPermission.get(flow.id)!);
+    if (!gate.ok) {
+      await store.deleteSession(tx, key);
+      await store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "session", entityId: sessionId(msg), after: { chat: msg.chatId, action: this.flowPermission.get(flow.id), reason: gate.reason, flow: flow.id }, before: { answers: redacted(flow, r.answers!) } });
+      reply(...refusalFor(gate.reason, actor, word), say("core.flow_not_saved", { flow: this.t(sayKey(flow.title)) }));
+      return null;
+    }
+    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send: this.sender(tx, now), access: this.accessFor(tx, msg, actor, word, now) }, r.answers!);
     if (res.ok) {
-      await store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
-      await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: r.answers } });
+      await store.deleteSession(tx, key);
+      await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, r.answers!) } });
       if (res.choices?.length) {
         reply(...r.replies, { text: res.replies.map(this.t).join("\n"), choices: res.choices });
         // Remembered for a few minutes so "1" works where choices are a numbered list.
@@ -379,7 +410,7 @@ export class Core<Tx> {
         const minutes = Math.round(this.o.sessionTtlMs / 60_000);
         const text = this.t(say("session.expired", { flow: flow ? this.t(sayKey(flow.title)) : s.flowId, minutes, keyword: this.keywordFor(s.flowId) }));
         await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text, choices: [] })], now);
-        await store.audit(tx, { at: now, actor: "system:session-sweep", action: "session.expire", entity: "session", entityId: `${s.channel}:${s.chatId}:${s.senderId}`, before: { flow: s.flowId, answers: stored.flow.answers } });
+        await store.audit(tx, { at: now, actor: "system:session-sweep", action: "session.expire", entity: "session", entityId: `${s.channel}:${s.chatId}:${s.senderId}`, before: { flow: s.flowId, answers: flow ? redacted(flow, stored.flow.answers) : {} } });
         return true;
       });
       if (done) { expired++; touched.add(s.channel); }
@@ -403,7 +434,33 @@ function rawArgs(text: string, m: { args: string; viaSlash: boolean; command: { 
   if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
   const kw = [...m.command.keywords].sort((a, b) => b.length - a.length).find((k) => t.startsWith(k));
   // A question matched as a whole ("本周隐患情况") is its own argument.
-  return kw ? t.slice(kw.length).trim() : m.command.matches ? t : m.args;
+  return kw ? stripArgStart(t.slice(kw.length)) : m.command.matches ? t : m.args;
+}
+
+/** Answers as the audit log keeps them: secrets (mobiles, invite codes) masked by their steps. */
+function redacted<Tx>(flow: FlowDef<Tx>, answers: Answers): Answers {
+  const out: Answers = { ...answers };
+  for (const st of flow.steps) {
+    const r = st.redact ?? st.input.redact;
+    if (r && out[st.id] !== undefined && out[st.id] !== null) out[st.id] = r(out[st.id]!);
+  }
+  return out;
+}
+
+/** The refusal a person reads, by the policy's reason. */
+function refusalFor(reason: Denial, actor: Actor, command: string): Say[] {
+  switch (reason) {
+    case "unbound": return [say("core.need_bind", { command })];
+    case "inactive": return [say("core.inactive")];
+    case "role": return [say("core.not_allowed", { command })];
+    case "scope": return [say("core.refuse.scope", { command, scope: actor.regionPath ?? "" })];
+    case "rank": return [say("core.refuse.rank", { command })];
+    case "self": return [say("core.refuse.self", { command })];
+  }
+}
+
+function commandWord(c: { keywords: string[]; slash: string[] }): string {
+  return c.keywords[0] ?? `/${c.slash[0]}`;
 }
 
 function chatOf(msg: InboundMessage) {
@@ -412,6 +469,11 @@ function chatOf(msg: InboundMessage) {
 
 function sessionId(msg: InboundMessage): string {
   return `${msg.channel}:${msg.chatId}:${msg.senderId}`;
+}
+
+/** What the audit log keeps of a message: 60 characters, with mobile numbers masked. */
+function forAudit(text: string): string {
+  return clip(text, 60).replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, "$1****$2");
 }
 
 function clip(s: string, n = 20): string {

@@ -3,7 +3,7 @@
  * Matching is a pure function of the text, so routing is testable on its own.
  */
 import type { PromptKey, Say } from "../prompts/catalog.js";
-import type { Actor } from "./ports.js";
+import type { AccessTarget, Actor, Denial } from "./ports.js";
 import type { InboundMessage } from "./messages.js";
 
 export interface CommandContext<Tx> {
@@ -18,7 +18,21 @@ export interface CommandContext<Tx> {
   t: (s: Say) => string;
   /** Sends messages to other chats in the same transaction. */
   send: (items: import("./ports.js").OutboxItem[]) => Promise<void>;
+  /** Asks the policy about a target: null to go ahead, else what to say (the refusal is already audited). */
+  access: Access;
+  /** The same question without a refusal (to offer a hint, not to guard anything). */
+  allows: (action: string, target?: AccessTarget) => boolean;
 }
+
+/** What a refusal is about, for the audit row and the reply. */
+export interface AccessAbout {
+  entity: string;
+  id: string | number;
+  /** Own wording for some reasons (default: the core's refusal for each reason). */
+  refusal?: Partial<Record<Denial, Say>>;
+}
+
+export type Access = (action: string, target: AccessTarget, about: AccessAbout) => Promise<Say[] | null>;
 
 export interface CommandDef<Tx = unknown> {
   id: string;
@@ -32,8 +46,14 @@ export interface CommandDef<Tx = unknown> {
   flow?: string;
   /** Or runs this: replies, or opens a flow with some answers already filled in. */
   run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
-  /** Checked by the access policy before anything runs (e.g. `public`, `member`, `org.admin`). */
+  /** The policy action checked before anything runs, on the actor alone (e.g. `public`, `member`, `org.admin`). */
   permission: string;
+  /**
+   * The actions the command decides on its target once it has found it (a hazard's
+   * region, a person's current and new region), and what kind of target that is.
+   * Read by the permission-matrix test and the README's permission section.
+   */
+  checks?: { action: string; target: TargetKind }[];
   /** Left out of the help list for this person (e.g. 绑定 once bound). */
   hidden?: (actor: Actor) => boolean;
   /** Also taken when no keyword matches and this predicate holds (a question like "本周隐患情况"). */
@@ -41,6 +61,8 @@ export interface CommandDef<Tx = unknown> {
   /** A word that is also an answer (`确认`): a command only when no dialog is open. */
   outsideDialogs?: boolean;
 }
+
+export type TargetKind = "hazard" | "warning" | "person" | "group" | "region" | "colleague" | "shift";
 
 /** A reply that carries a file (an .xlsx ledger) or an image (a chart). */
 export interface WithFiles {
@@ -67,6 +89,18 @@ export interface CommandMatch<Tx> {
 
 export type RouteResult<Tx> = { kind: "command"; match: CommandMatch<Tx> } | { kind: "unknown-slash"; name: string } | { kind: "none" };
 
+/**
+ * What may follow a keyword for the rest to be its arguments: a space, a colon or
+ * comma (`邀请码：138…`), or a digit, Latin letter or bracket (`邀请码13800000009`,
+ * `整改YH-…`, `换班11月26日`). A Chinese character may not: `确认一下` is not `确认`.
+ */
+const ARG_START = /^[\s:：,，、;；(（[【0-9a-z+]/;
+
+/** The arguments without the separator people put after the keyword. */
+export function stripArgStart(s: string): string {
+  return s.replace(/^[\s:：,，、;；]+/, "").trim();
+}
+
 const SLASH = /^\/([a-z][a-z0-9_]*)(?:@[a-z0-9_]+)?(?:\s+([\s\S]*))?$/i;
 
 export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): RouteResult<Tx> {
@@ -81,7 +115,7 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
   let best: { command: CommandDef<Tx>; kw: string } | undefined;
   for (const command of commands) {
     for (const kw of command.keywords) {
-      if (norm === kw || norm.startsWith(`${kw} `)) {
+      if (norm === kw || (norm.startsWith(kw) && ARG_START.test(norm.slice(kw.length)))) {
         if (!best || kw.length > best.kw.length) best = { command, kw };
       }
     }
@@ -90,6 +124,6 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
     const byQuestion = commands.find((c) => c.matches?.(norm));
     return byQuestion ? { kind: "command", match: { command: byQuestion, args: norm, exact: false, viaSlash: false } } : { kind: "none" };
   }
-  const args = norm.slice(best.kw.length).trim();
+  const args = stripArgStart(norm.slice(best.kw.length));
   return { kind: "command", match: { command: best.command, args, exact: args === "", viaSlash: false } };
 }

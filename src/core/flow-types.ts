@@ -40,6 +40,8 @@ export interface StepInput<T extends Json = Json> {
   format: (value: T, ctx: InputContext) => string;
   /** For photos: multi-message collection bounds. */
   collect?: { min: number; max: number };
+  /** How the value is kept in the audit log when it must not be kept verbatim (a mobile number). */
+  redact?: (value: T) => Json;
 }
 
 export interface StepDef {
@@ -49,6 +51,8 @@ export interface StepDef {
   label: PromptKey;
   input: StepInput<any>;
   optional?: boolean;
+  /** How this step's answer is kept in the audit log (default: the input's own `redact`, else verbatim). */
+  redact?: (value: Json) => Json;
   /** Next step id given the answers so far; `null` ends at the summary. Default: the next declared step. */
   next?: (answers: Answers) => string | null;
 }
@@ -65,6 +69,8 @@ export interface CompleteContext<Tx> {
   t: (s: Say) => string;
   /** Sends messages to other chats in the same transaction (e.g. tell the leader on duty). */
   send: (items: OutboxItem[]) => Promise<void>;
+  /** Asks the policy about a target (see CommandContext.access). */
+  access: import("./commands.js").Access;
 }
 
 export type CompleteResult =
@@ -82,4 +88,10 @@ export interface FlowDef<Tx = unknown> {
   beforeStart?: (ctx: Pick<CompleteContext<Tx>, "tx" | "now" | "actor" | "person">) => Promise<Say | null>;
   /** Ask for confirmation on a summary before completing (default true). */
   summary?: boolean;
+  /**
+   * The policy action asked again when the dialog completes (default: the
+   * permission of the command that starts it), so a person deactivated or
+   * unbound mid-dialog cannot submit.
+   */
+  permission?: string;
 }

@@ -18,10 +18,19 @@ export interface Actor {
   active: boolean;
 }
 
-export type Denial = "unbound" | "inactive" | "role" | "scope";
+export type Denial = "unbound" | "inactive" | "role" | "scope" | "rank" | "self";
 
-/** The access policy as the core sees it: may this actor use this permission? */
-export type Policy = (actor: Actor, permission: string) => { ok: true } | { ok: false; reason: Denial };
+/** What an action is done to, as the policy reads it (see domain/policy.ts). */
+export interface AccessTarget {
+  regions?: readonly string[];
+  next?: readonly string[];
+  parties?: readonly (number | null | undefined)[];
+  roles?: readonly string[];
+  doneBy?: number | null;
+}
+
+/** The access policy as the core sees it: may this actor do this action (to this target)? */
+export type Policy = (actor: Actor, action: string, target?: AccessTarget) => { ok: true } | { ok: false; reason: Denial };
 
 export interface IdentityResolver {
   resolve(msg: Pick<InboundMessage, "channel" | "senderId" | "senderName" | "chatId">): Promise<Actor>;

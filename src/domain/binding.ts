@@ -28,6 +28,15 @@ export function normalizeMobile(s: string): string {
   return s.replace(/[\s-]/g, "").replace(/^(\+?86)/, "");
 }
 
+/**
+ * The first mainland mobile in what was typed, however it was written:
+ * `138 0000 0009`, `138-0000-0009`, `+86 13800000009`, full-width digits, a name beside it.
+ */
+export function findMobile(text: string): string | null {
+  const digits = text.normalize("NFKC").replace(/(\d)[\s\-－—.·]+(?=\d)/g, "$1");
+  return /(?:\+?86)?(1[3-9]\d{9})(?!\d)/.exec(digits)?.[1] ?? null;
+}
+
 export interface BindRequest {
   channel: string;
   platformUserId: string;

@@ -4,7 +4,6 @@
  * verified and closed (销号); overdue ones escalate.
  */
 import { addDays, toLocalDate, type LocalDate } from "../time/shanghai.js";
-import type { Role } from "./org.js";
 
 export const SECTORS = [
   "危险化学品", "非煤矿山", "烟花爆竹", "工贸", "建筑施工", "道路交通", "人员密集场所/消防",
@@ -21,10 +20,6 @@ export const OPEN_STATUSES: readonly HazardStatus[] = ["待整改", "整改中"]
 
 export const SUPERVISION_LEVELS = ["省", "市", "县"] as const;
 export type SupervisionLevel = (typeof SUPERVISION_LEVELS)[number];
-
-/** Who may do what with hazards (checked with the region scope of the hazard). */
-export const HAZARD_REPORTERS: readonly Role[] = ["网格员", "灾害信息员", "局领导", "带班领导", "管理员"];
-export const HAZARD_VERIFIERS: readonly Role[] = ["局领导", "带班领导", "管理员"];
 
 export type Transition = "start" | "rectify" | "reject" | "close";
 
@@ -86,3 +81,22 @@ export function hazardNumber(date: LocalDate, seq: number): string {
 }
 
 export const HAZARD_NUMBER = /^YH-\d{8}-\d{4}$/i;
+
+/** A hazard number as people type it: any case, any dash (－—_·), spaces inside, full-width digits. */
+const NUMBER_IN_TEXT = /y\s*h\s*[-_—–－·.]?\s*(\d{8})\s*[-_—–－·.]?\s*(\d{4})(?!\d)/i;
+
+/**
+ * Finds a hazard number in what was typed; `rest` is the text around it (its
+ * surroundings joined), for a note or a word such as 照片.
+ */
+export function findHazardNumber(text: string): { number: string; before: string; rest: string } | null {
+  // Folded character by character (full-width ＹＨ－２０… → YH-20…) so positions stay those of
+  // the original, whose surroundings (a note with its ，) are returned as typed.
+  const folded = text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
+  const m = NUMBER_IN_TEXT.exec(folded);
+  if (!m) return null;
+  return { number: `YH-${m[1]}-${m[2]}`, before: text.slice(0, m.index).trim(), rest: text.slice(m.index + m[0].length).trim() };
+}
+
+/** "照片", "的照片", "查看现场照片", "图片" …: the person asks for the pictures. */
+export const ASKS_FOR_PHOTOS = /(照片|图片|相片|图像|现场图|整改图)/;

@@ -4,7 +4,7 @@
  * shift, and the noon duty report (值班报告) confirmed by the leader (确认).
  */
 import fs from "node:fs";
-import type { CommandDef } from "../core/commands.js";
+import type { Access, CommandDef } from "../core/commands.js";
 import type { FlowDef } from "../core/flow-types.js";
 import type { OutboxItem } from "../core/ports.js";
 import { parseHandover, validateDutyRoster, type DutyRules } from "../domain/duty.js";
@@ -17,6 +17,7 @@ import * as duty from "../store/duty.js";
 import { personById } from "../store/org.js";
 import { formatLocal, fromLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, file, text } from "./inputs.js";
+import { rolesHolding, within } from "../domain/policy.js";
 import { toPerson, enqueueNoting } from "./notify.js";
 import { audit } from "../store/audit.js";
 import { parseChineseDate } from "../time/chinese-date.js";
@@ -24,7 +25,12 @@ import { parseChineseDate } from "../time/chinese-date.js";
 const HOUR = 3600_000;
 const hhmm = (t: Date) => formatLocal(t).slice(11);
 
-async function importRows(tx: Tx, rows: string[][], actor: { key: string; regionPath?: string }, now: Date): Promise<Say[]> {
+/**
+ * Writes 排班表 rows. Every officer and the 带班领导 of a row must be within the
+ * actor's unit (the policy's `duty.schedule`); a row that is not is skipped,
+ * listed and audited.
+ */
+async function importRows(c: { tx: Tx; access: Access; t: (s: Say) => string }, rows: string[][], actor: { key: string; regionPath?: string }, now: Date): Promise<Say[]> {
   let v;
   try {
     v = validateDutyRoster(rows, now);
@@ -32,7 +38,18 @@ async function importRows(tx: Tx, rows: string[][], actor: { key: string; region
     if (e instanceof RosterFileError) return [say("duty.import.file_error", { reason: e.message })];
     throw e;
   }
-  const r = await duty.importDuty(tx, v.rows, { actor: actor.key, now, ...(actor.regionPath ? { scopePath: actor.regionPath } : {}) });
+  const r = await duty.importDuty(c.tx, v.rows, {
+    actor: actor.key, now, leaderRoles: rolesHolding("duty.leader"),
+    check: async (row, people) => {
+      const all = [...people.officers, people.leader];
+      const outside = all.find((p) => !within(p.regionPath, actor.regionPath ?? "")) ?? all[0]!;
+      const no = await c.access("duty.schedule", { regions: all.map((p) => p.regionPath) }, {
+        entity: "duty", id: `${row.date}:${people.officers[0]?.regionPath ?? ""}`,
+        refusal: { scope: say("duty.import.out_of_scope", { name: outside.name, region: outside.regionPath, scope: actor.regionPath ?? "" }) },
+      });
+      return no ? no.map(c.t).join("") : null;
+    },
+  });
   const errors = [...v.errors, ...r.errors].sort((a, b) => a.row - b.row);
   return [say("duty.import.report", { created: r.created, updated: r.updated, errors: errors.length }), ...errors.slice(0, 20).map((e) => say("roster.error_line", { row: e.row, reason: e.reason }))];
 }
@@ -42,7 +59,7 @@ export const dutyImportFlow: FlowDef<Tx> = {
   title: "duty.import.title",
   summary: false,
   steps: [{ id: "file", prompt: "duty.import.ask", label: "roster.label.file", input: file(["csv", "xlsx"]) }],
-  async complete({ tx, now, person }, a) {
+  async complete({ tx, now, person, access, t }, a) {
     const f = a.file as { path: string; name: string };
     let rows: string[][];
     try {
@@ -50,7 +67,7 @@ export const dutyImportFlow: FlowDef<Tx> = {
     } catch (e) {
       return { ok: true, replies: [say("duty.import.file_error", { reason: (e as Error).message })] };
     }
-    return { ok: true, replies: await importRows(tx, rows, person, now) };
+    return { ok: true, replies: await importRows({ tx, access, t }, rows, person, now) };
   },
 };
 
@@ -127,23 +144,28 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
       },
     },
     {
-      id: "duty-edit", keywords: ["排班"], slash: ["schedule"], describe: "duty.edit.describe", permission: "org.admin",
+      id: "duty-edit", keywords: ["排班"], slash: ["schedule"], describe: "duty.edit.describe", permission: "duty.schedule",
+      checks: [{ action: "duty.schedule", target: "shift" }],
       run: async (ctx) => {
         const parts = ctx.args.split(/\s+/).filter(Boolean);
         if (parts.length < 4) return [say("org.usage", { usage: "排班 2026-11-26 08:30-次日08:30 王秀英 李卫东" })];
-        return importRows(ctx.tx, [["日期", "班次", "值班员", "带班领导"], [parts[0]!, parts[1]!, parts.slice(2, -1).join("、"), parts.at(-1)!]], ctx.actor, ctx.now);
+        return importRows(ctx, [["日期", "班次", "值班员", "带班领导"], [parts[0]!, parts[1]!, parts.slice(2, -1).join("、"), parts.at(-1)!]], ctx.actor, ctx.now);
       },
     },
     {
       id: "duty-swap", keywords: ["换班"], slash: ["swap"], describe: "duty.swap.describe", permission: "duty.officer",
+      checks: [{ action: "duty.swap", target: "colleague" }],
       run: async (ctx) => {
         const [when, who] = ctx.args.split(/\s+/);
         const date = when ? parseChineseDate(when, ctx.now, true) : null;
         if (!date?.ok || !who) return [say("org.usage", { usage: "换班 11月26日 陈红" })];
         const s = await ctx.tx.dutyShift.findFirst({ where: { date: date.value.date, officerIds: { contains: `,${ctx.actor.personId},` } } });
         if (!s) return [say("duty.swap.no_shift", { date: date.value.date })];
-        const target = await ctx.tx.person.findFirst({ where: { active: true, ...( /^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: "值班员" } } } });
+        const target = await ctx.tx.person.findFirst({ where: { active: true, ...( /^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: { in: [...rolesHolding("duty.officer")] } } } }, include: { region: { select: { path: true } } } });
         if (!target || target.id === ctx.actor.personId) return [say("duty.swap.bad_target", { who })];
+        // A swap stays inside the unit whose roster it is.
+        const no = await ctx.access("duty.swap", { regions: [target.region.path] }, { entity: "duty", id: s.id, refusal: { scope: say("duty.swap.other_unit", { who: target.name, region: target.region.path, unit: ctx.actor.regionPath ?? "" }) } });
+        if (no) return no;
         const swap = await ctx.tx.dutySwap.create({ data: { shiftId: s.id, fromId: ctx.actor.personId!, toId: target.id, status: "pending", requestedAt: ctx.now } });
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "duty.swap.request", entity: "duty", entityId: swap.id, after: { shift: s.id, to: target.id } });
         await ctx.send(await toPerson(ctx.tx, s.leaderId, ctx.t(say("duty.swap.ask_leader", { id: swap.id, from: ctx.actor.name, to: target.name, start: formatLocal(s.startAt) })), `swap:${swap.id}`));
@@ -154,11 +176,14 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
     ...(["approve", "reject"] as const).map((which): CommandDef<Tx> => ({
       id: `duty-swap-${which}`, keywords: [which === "approve" ? "同意换班" : "拒绝换班"], slash: [`swap_${which}`],
       describe: which === "approve" ? "duty.swap.approve_describe" : "duty.swap.reject_describe", permission: "duty.leader",
+      checks: [{ action: "duty.approve", target: "shift" }],
       run: async (ctx) => {
         const id = Number(ctx.args.replace(/^#/, ""));
         const swap = Number.isInteger(id) ? await ctx.tx.dutySwap.findUnique({ where: { id } }) : null;
         const s = swap ? await ctx.tx.dutyShift.findUnique({ where: { id: swap.shiftId } }) : null;
-        if (!swap || !s || s.leaderId !== ctx.actor.personId) return [say("duty.swap.not_found", { id: ctx.args })];
+        if (!swap || !s) return [say("duty.swap.not_found", { id: ctx.args })];
+        const no = await ctx.access("duty.approve", { parties: [s.leaderId] }, { entity: "duty", id: swap.id, refusal: { scope: say("duty.swap.not_found", { id: ctx.args }) } });
+        if (no) return no;
         if (swap.status !== "pending") return [say("duty.swap.decided", { id: swap.id })];
         const approve = which === "approve";
         await ctx.tx.dutySwap.update({ where: { id }, data: { status: approve ? "approved" : "rejected", decidedBy: ctx.actor.personId!, decidedAt: ctx.now } });
@@ -173,7 +198,7 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         return [say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) })];
       },
     })),
-    { id: "duty-import", keywords: ["导入排班表"], slash: ["import_duty"], describe: "duty.import.describe", permission: "org.admin", flow: "duty-import" },
+    { id: "duty-import", keywords: ["导入排班表"], slash: ["import_duty"], describe: "duty.import.describe", permission: "duty.schedule", flow: "duty-import", checks: [{ action: "duty.schedule", target: "shift" }] },
   ];
 }
 

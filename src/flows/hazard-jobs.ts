@@ -6,7 +6,7 @@
  */
 import type { OutboxItem } from "../core/ports.js";
 import { daysOverdue, type HazardRules } from "../domain/hazards.js";
-import { LEADER_ROLES } from "../domain/org.js";
+import { rolesHolding } from "../domain/policy.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import type { Db, Tx } from "../store/db.js";
@@ -26,7 +26,7 @@ export interface HazardJobDeps {
 /** Leaders at a level of the hazard's region path (1 = township, 0 = county). */
 async function leadersAt(tx: Tx, regionPath: string, depth: number) {
   const path = regionPath.split("/").slice(0, depth + 1).join("/");
-  return peopleAt(tx, path, LEADER_ROLES);
+  return peopleAt(tx, path, rolesHolding("hazard.list"));
 }
 
 export function hazardJobs(d: HazardJobDeps): JobDef[] {

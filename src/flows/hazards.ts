@@ -3,12 +3,11 @@
  * one-message report, 整改 / 复查 / 销号, show and list, 挂牌督办 and progress, the
  * ledger, and the deadline and supervision jobs.
  */
-import type { CommandContext, CommandDef, StartFlow } from "../core/commands.js";
+import type { Access, CommandContext, CommandDef, StartFlow } from "../core/commands.js";
 import type { Actor } from "../core/ports.js";
 import type { Answers, FlowDef } from "../core/flow-types.js";
-import { HAZARD_NUMBER, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "../domain/hazards.js";
+import { ASKS_FOR_PHOTOS, findHazardNumber, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "../domain/hazards.js";
 import { parseQuickHazard } from "../domain/hazard-quick.js";
-import { can, within } from "../domain/org.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { audit } from "../store/audit.js";
 import type { Tx } from "../store/db.js";
@@ -16,6 +15,7 @@ import * as hz from "../store/hazards.js";
 import { personById } from "../store/org.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { choice, date, hazardNo, photos, place, text } from "./inputs.js";
+import { toPerson } from "./notify.js";
 import path from "node:path";
 import { parsePeriod } from "../domain/period.js";
 import { writeHazardLedger } from "../reports/hazard-ledger.js";
@@ -64,9 +64,10 @@ export const hazardRectifyFlow: FlowDef<Tx> = {
     { id: "photos", prompt: "hazard.rectify.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }) },
     { id: "note", prompt: "hazard.rectify.ask.note", label: "hazard.rectify.label.note", input: text({ min: 2, max: 500 }), next: () => null },
   ],
-  async complete({ tx, now, person }, a) {
+  permission: "member",
+  async complete({ tx, now, person, access }, a) {
     const t: Transition = a.stage === "已完成整改" ? "rectify" : "start";
-    const r = await transition(tx, person, String(a.number), t, now, { note: a.note as string, photos: (a.photos as string[] | undefined) ?? [] });
+    const r = await transition({ tx, access }, person, String(a.number), t, now, { note: a.note as string, photos: (a.photos as string[] | undefined) ?? [] });
     return { ok: true, replies: r };
   },
 };
@@ -80,9 +81,10 @@ export const hazardReviewFlow: FlowDef<Tx> = {
     { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: choice(["通过（销号）", "不通过（退回整改）"]), next: (a) => (a.result === "不通过（退回整改）" ? "reason" : null) },
     { id: "reason", prompt: "hazard.review.ask.reason", label: "hazard.review.label.reason", input: text({ min: 2, max: 300 }) },
   ],
-  async complete({ tx, now, person }, a) {
+  permission: "hazard.verify",
+  async complete({ tx, now, person, access }, a) {
     const pass = a.result === "通过（销号）";
-    return { ok: true, replies: await transition(tx, person, String(a.number), pass ? "close" : "reject", now, pass ? {} : { note: a.reason as string }) };
+    return { ok: true, replies: await transition({ tx, access }, person, String(a.number), pass ? "close" : "reject", now, pass ? {} : { note: a.reason as string }) };
   },
 };
 
@@ -93,70 +95,106 @@ const REFUSALS = {
   not_open: "hazard.refuse.not_open",
 } as const;
 
-/** May this person rectify (the responsible one, a grid member of that grid, a leader above it)? */
-function mayRectify(actor: Actor, h: hz.HazardRow): boolean {
-  if (actor.personId === h.responsibleId) return true;
-  if (!actor.regionPath || !within(h.regionPath, actor.regionPath)) return false;
-  return actor.roles.some((r) => ["网格员", "局领导", "带班领导", "管理员"].includes(r));
-}
+type Ctx = { tx: Tx; access: Access };
+
+/** The hazard as the policy sees it: where it is, who is party to it. */
+const asTarget = (h: hz.HazardRow) => ({ regions: [h.regionPath], parties: [h.responsibleId] });
 
 /**
- * Everything that may refuse a lifecycle step: who (role, region, responsibility),
- * the status, and separation of duties. Refusals are audited.
+ * Everything that may refuse a lifecycle step: the policy (role, region,
+ * responsibility, separation of duties), then the status. Refusals are audited.
  */
-async function refuse(tx: Tx, actor: Actor, h: hz.HazardRow, t: Transition, now: Date): Promise<Say[] | { to: HazardStatus }> {
+async function refuse(c: Ctx, actor: Actor, h: hz.HazardRow, t: Transition, now: Date): Promise<Say[] | { to: HazardStatus }> {
   const verifying = t === "close" || t === "reject";
-  if (!(verifying ? can(actor, "hazard.verify", h.regionPath).ok : mayRectify(actor, h))) {
-    await audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "hazard", entityId: h.number, after: { transition: t, reason: "role-or-scope" } });
-    return [say(verifying ? "hazard.refuse.not_verifier" : "hazard.refuse.not_responsible", { number: h.number })];
-  }
+  const about = { entity: "hazard", id: h.number };
+  const no = verifying
+    ? await c.access("hazard.verify", { regions: [h.regionPath], doneBy: (await hz.lastEventOf(c.tx, h.id, "rectify"))?.actorId ?? null }, {
+      ...about, refusal: { role: say("hazard.refuse.not_verifier", { number: h.number }), scope: say("hazard.refuse.not_verifier", { number: h.number }), self: say("hazard.refuse.self_verify", { number: h.number }) },
+    })
+    : await c.access("hazard.rectify", asTarget(h), { ...about, refusal: { role: say("hazard.refuse.not_responsible", { number: h.number }), scope: say("hazard.refuse.not_responsible", { number: h.number }) } });
+  if (no) return no;
   const m = move(h.status as HazardStatus, t);
   if (!m.ok) {
-    await audit(tx, { at: now, actor: actor.key, action: "hazard.refused", entity: "hazard", entityId: h.number, after: { transition: t, status: h.status, reason: m.reason } });
+    await audit(c.tx, { at: now, actor: actor.key, action: "hazard.refused", entity: "hazard", entityId: h.number, after: { transition: t, status: h.status, reason: m.reason } });
     return [say(REFUSALS[m.reason], { number: h.number, status: h.status })];
   }
-  // Separation of duties: whoever submitted the rectification does not verify it.
-  if (verifying && (await hz.lastEventOf(tx, h.id, "rectify"))?.actorId === actor.personId) return [say("hazard.refuse.self_verify", { number: h.number })];
   return { to: m.to };
 }
 
 /** Refuses before any question is asked; null to go ahead. A rectification is checked as its next possible step. */
-async function precheck(tx: Tx, actor: Actor, number: string, verify: boolean, now: Date): Promise<Say[] | null> {
-  const h = await hz.hazardByNumber(tx, number);
+async function precheck(c: Ctx, actor: Actor, number: string, verify: boolean, now: Date): Promise<Say[] | null> {
+  const h = await hz.hazardByNumber(c.tx, number);
   if (!h) return [say("hazard.not_found", { number })];
-  const r = await refuse(tx, actor, h, verify ? "close" : h.status === "整改中" ? "rectify" : "start", now);
+  const r = await refuse(c, actor, h, verify ? "close" : h.status === "整改中" ? "rectify" : "start", now);
   return Array.isArray(r) ? r : null;
 }
 
 /** One lifecycle step, with its checks, history and audit. Returns what to say. */
-export async function transition(tx: Tx, actor: Actor, number: string, t: Transition, now: Date, o: { note?: string; photos?: string[] } = {}): Promise<Say[]> {
-  const h = await hz.hazardByNumber(tx, number);
+export async function transition(c: Ctx, actor: Actor, number: string, t: Transition, now: Date, o: { note?: string; photos?: string[] } = {}): Promise<Say[]> {
+  const h = await hz.hazardByNumber(c.tx, number);
   if (!h) return [say("hazard.not_found", { number })];
-  const r = await refuse(tx, actor, h, t, now);
+  const r = await refuse(c, actor, h, t, now);
   if (Array.isArray(r)) return r;
-  await hz.changeStatus(tx, h, { to: r.to, kind: t, actorId: actor.personId!, actor: actor.key, ...(o.note ? { note: o.note } : {}), ...(o.photos ? { photos: o.photos } : {}) }, now);
+  await hz.changeStatus(c.tx, h, { to: r.to, kind: t, actorId: actor.personId!, actor: actor.key, ...(o.note ? { note: o.note } : {}), ...(o.photos ? { photos: o.photos } : {}) }, now);
   return [say("hazard.moved", { number: h.number, from: h.status, to: r.to })];
 }
 
-async function showHazard(tx: Tx, actor: Actor, number: string, now: Date): Promise<Say[]> {
+async function showHazard(ctx: CommandContext<Tx>, number: string): Promise<Say[]> {
+  const { tx, now } = ctx;
   const h = await hz.hazardByNumber(tx, number);
-  if (!h || !(can(actor, "region.read", h.regionPath).ok || h.reporterId === actor.personId || h.responsibleId === actor.personId)) {
-    return [say("hazard.not_found", { number })];
-  }
+  if (!h) return [say("hazard.not_found", { number })];
+  const no = await ctx.access("hazard.view", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] }, { entity: "hazard", id: h.number });
+  if (no) return no;
   const [reporter, events] = await Promise.all([personById(tx, h.reporterId), hz.hazardEvents(tx, [h.id])]);
+  const photos = allPhotos(h, events);
   const out: Say[] = [say("hazard.show", {
     number: h.number, status: h.status, overdue: isOverdue(h, toLocalDate(now)) ? "（已逾期）" : "", level: h.level, sector: h.sector,
     place: h.place, description: h.description, unit: h.responsibleUnit, deadline: formatLocalDateCn(h.deadline),
-    reporter: reporter?.name ?? "", region: h.regionPath, photos: JSON.parse(h.photos).length,
+    reporter: reporter?.name ?? "", region: h.regionPath, photos: photos.length,
   })];
   if (h.supervisionLevel) out.push(say("hazard.show_listed", { level: h.supervisionLevel }));
   for (const e of events) out.push(say("hazard.show_event", { when: formatLocal(e.at), what: e.toStatus ? `${e.fromStatus ?? "—"}→${e.toStatus}` : e.kind === "progress" ? "进展" : e.kind === "list" ? "挂牌督办" : e.kind, note: e.note ?? "" }));
+  if (photos.length && ctx.allows("hazard.photos", { regions: [h.regionPath] })) out.push(say("hazard.photos.hint", { number: h.number }));
   return out;
 }
 
+/** The report's photos, then each rectification's evidence, in order and once each. */
+function allPhotos(h: hz.HazardRow, events: { photos: string | null }[]): string[] {
+  const all = [...(JSON.parse(h.photos) as string[]), ...events.flatMap((e) => (e.photos ? (JSON.parse(e.photos) as string[]) : []))];
+  return [...new Set(all)];
+}
+
+/**
+ * `隐患 YH-… 照片`: the evidence, to the verifier and leaders in scope only, and
+ * always privately (asked in a group, the pictures go to the asker's own chat).
+ */
+async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[]> {
+  const h = await hz.hazardByNumber(ctx.tx, number);
+  if (!h) return [say("hazard.not_found", { number })];
+  const no = await ctx.access("hazard.photos", { regions: [h.regionPath] }, { entity: "hazard", id: h.number });
+  if (no) return no;
+  const photos = allPhotos(h, await hz.hazardEvents(ctx.tx, [h.id]));
+  if (photos.length === 0) return [say("hazard.photos.none", { number: h.number })];
+  const items = [];
+  for (const [i, p] of photos.entries()) {
+    const text = ctx.t(say("hazard.photos.caption", { number: h.number, index: i + 1, count: photos.length }));
+    if (ctx.chat.chatKind === "private") items.push({ channel: ctx.chat.channel, chatId: ctx.chat.chatId, payload: { text, choices: [], image: p }, dedupeKey: `hzp:${h.id}:${ctx.msg.messageId}:${i}` });
+    else for (const it of await toPerson(ctx.tx, ctx.actor.personId!, text, `hzp:${h.id}:${ctx.msg.messageId}:${i}`)) if (it.payload.mention === undefined) items.push({ ...it, payload: { ...it.payload, image: p } });
+  }
+  if (items.length === 0) return [say("hazard.photos.need_private", { number: h.number })];
+  await ctx.send(items);
+  return [say(ctx.chat.chatKind === "private" ? "hazard.photos.sent" : "hazard.photos.sent_private", { number: h.number, count: photos.length })];
+}
+
+/** The hazard number a command starts with (typed any way people type it). */
 function numberArg(args: string): string | null {
-  const n = args.split(/\s+/)[0]?.toUpperCase() ?? "";
-  return HAZARD_NUMBER.test(n) ? n : null;
+  const f = findHazardNumber(args);
+  return f && /^[\s\p{P}\p{S}]*$/u.test(f.before) ? f.number : null;
+}
+
+/** What follows the number (a progress note, a supervision level), punctuation at its start dropped. */
+function afterNumber(args: string): string {
+  return (findHazardNumber(args)?.rest ?? "").replace(/^[\s:：,，、]+/, "").trim();
 }
 
 const startWith = (flow: string, answers: Answers, intro: Say[] = []): StartFlow => ({ startFlow: flow, answers, intro });
@@ -176,10 +214,15 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     { id: "hazard-report", keywords: ["上报隐患", "隐患上报"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report" },
     {
       id: "hazard", keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member",
+      // "YH-20261125-0001 照片" or "隐患YH-…" (no space) ask about that hazard too.
+      matches: (norm) => /^(查看|看看|看一下|看下|查一下|查询|查|看)?\s*(一下)?\s*(隐患)?\s*(编号)?\s*[:：,，]?\s*y\s*h\s*[-_—–·.]?\s*\d{8}/.test(norm),
+      checks: [{ action: "hazard.view", target: "hazard" }, { action: "hazard.photos", target: "hazard" }, { action: "hazard.report", target: "hazard" }],
       run: async (ctx) => {
-        const n = numberArg(ctx.args);
-        if (n) return showHazard(ctx.tx, ctx.actor, n, ctx.now);
-        if (!can(ctx.actor, "hazard.report").ok) return [say("core.not_allowed", { command: "隐患上报" })];
+        // A number anywhere ("隐患 YH-… 照片", "看下YH-…的照片") asks about that hazard; else it is a report.
+        const f = findHazardNumber(ctx.args);
+        if (f) return ASKS_FOR_PHOTOS.test(`${f.before}${f.rest}`) ? sendPhotos(ctx, f.number) : showHazard(ctx, f.number);
+        const no = await ctx.access("hazard.report", {}, { entity: "command", id: "hazard-report" });
+        if (no) return no;
         const q = parseQuickHazard(ctx.args, ctx.now);
         const answers: Answers = {};
         if (q.place) answers.place = { text: q.place };
@@ -193,23 +236,26 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     },
     {
       id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member",
+      checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx.tx, ctx.actor, n, false, ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
+        return (n && (await precheck(ctx, ctx.actor, n, false, ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
       },
     },
     {
       id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify",
+      checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx.tx, ctx.actor, n, true, ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
+        return (n && (await precheck(ctx, ctx.actor, n, true, ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
       },
     },
     {
       id: "hazard-close", keywords: ["销号"], slash: ["close"], describe: "hazard.close.describe", permission: "hazard.verify",
+      checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return n ? transition(ctx.tx, ctx.actor, n, "close", ctx.now) : [say("org.usage", { usage: "销号 YH-20261125-0001" })];
+        return n ? transition(ctx, ctx.actor, n, "close", ctx.now) : [say("org.usage", { usage: "销号 YH-20261125-0001" })];
       },
     },
     {
@@ -225,16 +271,20 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     },
     {
       id: "hazard-list", keywords: ["挂牌督办"], slash: ["supervise"], describe: "hazard.list.describe", permission: "hazard.list",
+      checks: [{ action: "hazard.list", target: "hazard" }],
       run: async (ctx) => list(ctx),
     },
     {
       id: "hazard-progress", keywords: ["进展"], slash: ["progress"], describe: "hazard.progress.describe", permission: "member",
+      checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        const note = ctx.args.split(/\s+/).slice(1).join(" ").trim();
+        const note = afterNumber(ctx.args);
         if (!n || note.length < 2) return [say("org.usage", { usage: "进展 YH-20261125-0001 已完成储罐区防火堤施工50%" })];
         const h = await hz.hazardByNumber(ctx.tx, n);
-        if (!h || !mayRectify(ctx.actor, h)) return [say("hazard.not_found", { number: n })];
+        if (!h) return [say("hazard.not_found", { number: n })];
+        const no = await ctx.access("hazard.rectify", asTarget(h), { entity: "hazard", id: h.number });
+        if (no) return no;
         await hz.addEvent(ctx.tx, h, { kind: "progress", actorId: ctx.actor.personId!, note }, ctx.now);
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "hazard.progress", entity: "hazard", entityId: h.number, after: { note } });
         return [say("hazard.progress.done", { number: h.number })];
@@ -244,16 +294,13 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
 }
 
 async function list(ctx: CommandContext<Tx>): Promise<Say[]> {
-  const [n, level] = ctx.args.split(/\s+/);
-  const num = numberArg(n ?? "");
-  const lv = (level ?? "").replace(/级$/, "");
+  const num = numberArg(ctx.args);
+  const lv = afterNumber(ctx.args).replace(/(级|级督办|挂牌)$/, "");
   if (!num || !(SUPERVISION_LEVELS as readonly string[]).includes(lv)) return [say("org.usage", { usage: "挂牌督办 YH-20261125-0001 县（省/市/县）" })];
   const h = await hz.hazardByNumber(ctx.tx, num);
   if (!h) return [say("hazard.not_found", { number: num })];
-  if (!can(ctx.actor, "hazard.list", h.regionPath).ok) {
-    await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "command.denied", entity: "hazard", entityId: h.number, after: { action: "list", reason: "scope" } });
-    return [say("org.out_of_scope", { scope: ctx.actor.regionPath ?? "" })];
-  }
+  const no = await ctx.access("hazard.list", { regions: [h.regionPath] }, { entity: "hazard", id: h.number });
+  if (no) return no;
   if (h.level !== "重大") return [say("hazard.list.only_major", { number: h.number })];
   if (h.status === "已销号") return [say("hazard.refuse.closed", { number: h.number, status: h.status })];
   await hz.listHazard(ctx.tx, h, lv, ctx.actor.personId!, ctx.actor.key, ctx.now);

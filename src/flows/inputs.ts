@@ -4,6 +4,7 @@
  * how the value reads in the summary.
  */
 import { z } from "zod";
+import { findHazardNumber } from "../domain/hazards.js";
 import type { Attachment } from "../core/messages.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } from "../time/chinese-date.js";
@@ -140,8 +141,8 @@ export function hazardNo(): StepInput<string> {
     kind: "text",
     hint: () => say("input.hint.hazard_no"),
     parse: (m) => {
-      const v = m.norm.toUpperCase();
-      return /^YH-\d{8}-\d{4}$/.test(v) ? { ok: true, value: v } : fail(say("input.error.hazard_no", { text: clip(m.text) }));
+      const f = findHazardNumber(m.text);
+      return f && f.before === "" ? { ok: true, value: f.number } : fail(say("input.error.hazard_no", { text: clip(m.text) }));
     },
     format: (v) => v,
   };
@@ -159,6 +160,7 @@ export function mobile(): StepInput<string> {
       return r.success ? { ok: true, value: r.data } : fail(say("input.error.mobile", { text: clip(m.text) }));
     },
     format: (v) => `${v.slice(0, 3)}****${v.slice(7)}`,
+    redact: (v) => `${v.slice(0, 3)}****${v.slice(7)}`,
   };
 }
 

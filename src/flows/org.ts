@@ -4,17 +4,17 @@
  * unbound members, (de)activate people, import the roster from a file.
  */
 import fs from "node:fs";
-import type { CommandContext, CommandDef } from "../core/commands.js";
+import type { Access, CommandContext, CommandDef } from "../core/commands.js";
 import type { Actor } from "../core/ports.js";
-import { attemptBind, bindCooldown, INVITE_TTL_MS, looksLikeInviteCode, newInviteCode, normalizeMobile } from "../domain/binding.js";
-import { can, GROUP_PURPOSES, type Permission } from "../domain/org.js";
+import { attemptBind, bindCooldown, findMobile, INVITE_TTL_MS, looksLikeInviteCode, newInviteCode } from "../domain/binding.js";
+import { GROUP_PURPOSES } from "../domain/org.js";
 import { RosterFileError, validateRoster } from "../domain/roster.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { formatOf, readRosterRows } from "../roster/read.js";
-import { audit } from "../store/audit.js";
 import type { Tx } from "../store/db.js";
 import * as org from "../store/org.js";
 import { formatLocal } from "../time/shanghai.js";
+import { within } from "../domain/policy.js";
 import type { FlowDef } from "../core/flow-types.js";
 import { file, mobile, text } from "./inputs.js";
 import { importReportLines } from "../roster/report.js";
@@ -24,7 +24,8 @@ export const bindFlow: FlowDef<Tx> = {
   title: "bind.title",
   summary: false,
   steps: [
-    { id: "who", prompt: "bind.ask.who", label: "bind.label.who", input: text({ min: 1, max: 30 }), next: (a) => (looksLikeInviteCode(String(a.who)) ? null : "mobile") },
+    // An invite code is a one-time secret: the audit log keeps that one was used, not the code.
+    { id: "who", prompt: "bind.ask.who", label: "bind.label.who", input: text({ min: 1, max: 30 }), redact: (v) => (looksLikeInviteCode(String(v)) ? "（邀请码）" : v), next: (a) => (looksLikeInviteCode(String(a.who)) ? null : "mobile") },
     { id: "mobile", prompt: "bind.ask.mobile", label: "bind.label.mobile", input: mobile(), next: () => null },
   ],
   async beforeStart({ tx, now, actor, person }) {
@@ -42,15 +43,27 @@ export const importRosterFlow: FlowDef<Tx> = {
   title: "roster.title",
   summary: false,
   steps: [{ id: "file", prompt: "roster.ask.file", label: "roster.label.file", input: file(["csv", "xlsx"]) }],
-  async complete({ tx, now, person }, a) {
+  async complete({ tx, now, person, access, t }, a) {
     const f = a.file as { path: string; name: string };
-    const report = await importFromFile(tx, f, person, now);
+    const report = await importFromFile({ tx, access, t }, f, person, now);
     return { ok: true, replies: report };
   },
 };
 
-/** Imports a roster file sent in chat; only rows inside the admin's own region are taken. */
-async function importFromFile(tx: Tx, f: { path: string; name: string }, admin: Actor, now: Date): Promise<Say[]> {
+/** The roles one change adds or removes (what the rank rule looks at). */
+function roleChange(before: readonly string[], after: readonly string[]): string[] {
+  return [...before.filter((r) => !after.includes(r)), ...after.filter((r) => !before.includes(r))];
+}
+
+/**
+ * Imports a roster file sent in chat. Each row is a change to a person, so the
+ * policy is asked on what exists and on what it becomes: the person's current
+ * region and the row's region must both be the admin's, and the roles it adds or
+ * removes must not rank above the admin's own. Refused rows are skipped, listed
+ * with the reason and audited; the others are imported.
+ */
+async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string }, f: { path: string; name: string }, admin: Actor, now: Date): Promise<Say[]> {
+  const { tx } = c;
   const format = formatOf(f.name);
   let rows: string[][];
   try {
@@ -65,32 +78,40 @@ async function importFromFile(tx: Tx, f: { path: string; name: string }, admin: 
     if (e instanceof RosterFileError) return [say("roster.file_error", { reason: e.message })];
     throw e;
   }
-  const scope = admin.regionPath!;
-  const inScope = v.rows.filter((r) => can(admin, "org.admin", r.regionPath).ok);
-  const errors = [...v.errors, ...v.rows.filter((r) => !inScope.includes(r)).map((r) => ({ row: r.row, reason: `区域“${r.regionPath}”不在你的管理范围（${scope}）内` }))].sort((x, y) => x.row - y.row);
-  const report = await org.importRosterTx(tx, inScope, { actor: admin.key, now, scopePath: scope });
+  const scope = admin.regionPath ?? "";
+  const current = await org.peopleByMobiles(tx, v.rows.map((r) => r.mobile));
+  const taken: typeof v.rows = [];
+  const skipped: { row: number; reason: string }[] = [];
+  for (const r of v.rows) {
+    const p = current.get(r.mobile);
+    const who = { name: r.name, mobile: r.mobile };
+    const no = await c.access("org.person.change", { regions: p ? [p.regionPath] : [], next: [r.regionPath], roles: roleChange(p?.roles ?? [], r.roles) }, {
+      entity: "person", id: p?.id ?? r.mobile,
+      refusal: {
+        scope: p && p.regionPath !== r.regionPath && !within(p.regionPath, scope)
+          ? say("roster.skip.current_scope", { ...who, region: p.regionPath, scope })
+          : say("roster.skip.scope", { ...who, region: p && !within(p.regionPath, scope) ? p.regionPath : r.regionPath, scope }),
+        rank: say("roster.skip.rank", { ...who, roles: roleChange(p?.roles ?? [], r.roles).join("、") }),
+      },
+    });
+    if (no) skipped.push({ row: r.row, reason: no.map(c.t).join("") });
+    else taken.push(r);
+  }
+  const errors = [...v.errors, ...skipped].sort((x, y) => x.row - y.row);
+  const report = await org.importRosterTx(tx, taken, { actor: admin.key, now, scopePath: scope });
   return importReportLines(report, errors);
 }
 
 // --- admin commands ----------------------------------------------------------
 
-/** A refusal inside a command (out of scope), audited like any other. */
-async function refuse(ctx: CommandContext<Tx>, what: string, reason: string): Promise<Say[]> {
-  await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "command.denied", entity: "command", entityId: what, after: { chat: ctx.chat.chatId, reason } });
-  return [say("org.out_of_scope", { scope: ctx.actor.regionPath ?? "" })];
-}
-
-function check(ctx: CommandContext<Tx>, permission: Permission, regionPath: string) {
-  return can(ctx.actor, permission, regionPath).ok;
-}
-
-async function targetPerson(ctx: CommandContext<Tx>, what: string): Promise<{ ok: true; person: org.PersonProfile; rest: string[] } | { ok: false; says: Say[] }> {
-  const [m, ...rest] = ctx.args.split(/\s+/).filter(Boolean);
-  if (!m) return { ok: false, says: [say("org.usage", { usage: what })] };
-  const person = await org.personByMobile(ctx.tx, normalizeMobile(m));
+/** The person a command names by mobile, if the policy lets the actor change them. */
+async function targetPerson(ctx: CommandContext<Tx>, usage: string): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
+  const m = findMobile(ctx.args);
+  if (!m) return { ok: false, says: [ctx.args.trim() ? say("org.no_mobile", { text: ctx.args.slice(0, 20), usage }) : say("org.usage", { usage })] };
+  const person = await org.personByMobile(ctx.tx, m);
   if (!person) return { ok: false, says: [say("org.no_person", { mobile: m })] };
-  if (!check(ctx, "org.admin", person.regionPath)) return { ok: false, says: await refuse(ctx, what, "scope") };
-  return { ok: true, person, rest };
+  const no = await ctx.access("org.person.change", { regions: [person.regionPath] }, { entity: "person", id: person.id, refusal: { scope: say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) } });
+  return no ? { ok: false, says: no } : { ok: true, person };
 }
 
 export const orgCommands: CommandDef<Tx>[] = [
@@ -105,6 +126,7 @@ export const orgCommands: CommandDef<Tx>[] = [
   },
   {
     id: "register-group", keywords: ["登记群"], slash: ["register_group"], describe: "org.register.describe", permission: "org.admin",
+    checks: [{ action: "org.group.register", target: "group" }],
     run: async (ctx) => {
       if (ctx.chat.chatKind !== "group") return [say("org.group_only")];
       const parts = ctx.args.split(/\s+/).filter(Boolean);
@@ -112,24 +134,44 @@ export const orgCommands: CommandDef<Tx>[] = [
       if (parts.length < 2 || !(GROUP_PURPOSES as readonly string[]).includes(purpose!)) return [say("org.usage", { usage: "登记群 <区域路径> <网格群|值班群|领导群|工作群>" })];
       const found = await org.findRegion(ctx.tx, parts.slice(0, -1).join(""));
       if (!found.ok) return [found.matches.length ? say("org.region_ambiguous", { matches: found.matches.join("、") }) : say("org.no_region", { region: parts.slice(0, -1).join(" ") })];
-      if (!check(ctx, "org.admin", found.path)) return refuse(ctx, "register-group", "scope");
+      // What the group is registered as now counts as much as what it becomes.
+      const before = await org.groupInfo(ctx.tx, ctx.chat.channel, ctx.chat.chatId);
+      const no = await ctx.access("org.group.register", { regions: before ? [before.region.path] : [], next: [found.path] }, {
+        entity: "group", id: `${ctx.chat.channel}:${ctx.chat.chatId}`,
+        refusal: { scope: before && !within(before.region.path, ctx.actor.regionPath ?? "") ? say("org.register.registered_outside", { region: before.region.path, purpose: before.purpose, scope: ctx.actor.regionPath ?? "" }) : say("org.region_out_of_scope", { region: found.path, scope: ctx.actor.regionPath ?? "" }) },
+      });
+      if (no) return no;
       await org.registerGroup(ctx.tx, { channel: ctx.chat.channel, chatId: ctx.chat.chatId, regionId: found.id, purpose: purpose!, actor: ctx.actor.key }, ctx.now);
       return [say("org.register.done", { region: found.path, purpose: purpose! })];
     },
   },
   {
     id: "bind-member", keywords: ["绑定成员"], slash: ["bind_member"], describe: "org.bind_member.describe", permission: "org.admin",
+    checks: [{ action: "org.bind", target: "person" }],
     run: async (ctx) => {
-      const t = await targetPerson(ctx, "绑定成员 <手机号>（回复该成员的消息或@他）");
-      if (!t.ok) return t.says;
-      const account = ctx.msg.mentions?.[0] ?? (ctx.msg.replyTo ? { id: ctx.msg.replyTo.senderId, name: ctx.msg.replyTo.senderName } : t.rest[0] ? { id: t.rest[0], name: t.rest[0] } : null);
-      if (!account) return [say("org.usage", { usage: "绑定成员 <手机号>（回复该成员的消息或@他）" })];
-      await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: t.person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
-      return [say("org.bind_member.done", { account: account.name, name: t.person.name, region: t.person.regionPath })];
+      const usage = "绑定成员 <手机号>（回复该成员的消息或@他）";
+      const m = findMobile(ctx.args);
+      if (!m) return [ctx.args.trim() ? say("org.no_mobile", { text: ctx.args.slice(0, 20), usage }) : say("org.usage", { usage })];
+      // The account is the one @mentioned or the author of the message replied to — never typed text,
+      // never the admin's own (Telegram's forum topics make every message "reply" to the topic's first one).
+      const account = ctx.msg.mentions?.[0] ?? (ctx.msg.replyTo ? { id: ctx.msg.replyTo.senderId, name: ctx.msg.replyTo.senderName } : null);
+      if (!account) return [say("org.bind_member.need_reply")];
+      if (account.id === ctx.chat.senderId) return [say("org.bind_member.not_self")];
+      const person = await org.personByMobile(ctx.tx, m);
+      if (!person) return [say("org.no_person", { mobile: m })];
+      // Rebinding an account moves it away from whoever holds it now: both must be the admin's.
+      const holder = await org.personByIdentity(ctx.tx, ctx.chat.channel, account.id);
+      const no = await ctx.access("org.bind", { regions: holder ? [holder.regionPath] : [], next: [person.regionPath] }, {
+        entity: "person", id: person.id,
+        refusal: { scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
+      });
+      if (no) return no;
+      await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
+      return [say("org.bind_member.done", { account: account.name, name: person.name, region: person.regionPath })];
     },
   },
   {
-    id: "unbind", keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
+    id: "unbind", checks: [{ action: "org.person.change", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
     run: async (ctx) => {
       const t = await targetPerson(ctx, "解绑 <手机号>");
       if (!t.ok) return t.says;
@@ -138,7 +180,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "invite", keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.admin",
+    id: "invite", checks: [{ action: "org.person.change", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.admin",
     run: async (ctx) => {
       const t = await targetPerson(ctx, "邀请码 <手机号>");
       if (!t.ok) return t.says;
@@ -149,11 +191,12 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "unbound", keywords: ["未绑定成员"], slash: ["unbound"], describe: "org.unbound.describe", permission: "org.admin",
+    id: "unbound", checks: [{ action: "org.admin", target: "group" }], keywords: ["未绑定成员"], slash: ["unbound"], describe: "org.unbound.describe", permission: "org.admin",
     run: async (ctx) => {
       const g = ctx.chat.chatKind === "group" ? await org.groupInfo(ctx.tx, ctx.chat.channel, ctx.chat.chatId) : null;
       const region = g?.region.path ?? ctx.actor.regionPath!;
-      if (!check(ctx, "org.admin", region)) return refuse(ctx, "unbound", "scope");
+      const no = await ctx.access("org.admin", { regions: [region] }, { entity: "group", id: `${ctx.chat.channel}:${ctx.chat.chatId}` });
+      if (no) return no;
       const people = await org.unboundPeopleIn(ctx.tx, region, ctx.chat.channel);
       const senders = ctx.chat.chatKind === "group" ? await org.unboundSendersIn(ctx.tx, ctx.chat.channel, ctx.chat.chatId) : [];
       const out: Say[] = [say("org.unbound.people", { region, count: people.length })];
@@ -164,7 +207,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   ...(["deactivate", "activate"] as const).map((which): CommandDef<Tx> => ({
-    id: which, keywords: [which === "deactivate" ? "停用" : "启用"], slash: [which], describe: which === "deactivate" ? "org.deactivate.describe" : "org.activate.describe", permission: "org.admin",
+    id: which, checks: [{ action: "org.person.change", target: "person" }], keywords: [which === "deactivate" ? "停用" : "启用"], slash: [which], describe: which === "deactivate" ? "org.deactivate.describe" : "org.activate.describe", permission: "org.admin",
     run: async (ctx) => {
       const t = await targetPerson(ctx, `${which === "deactivate" ? "停用" : "启用"} <手机号>`);
       if (!t.ok) return t.says;
@@ -172,5 +215,5 @@ export const orgCommands: CommandDef<Tx>[] = [
       return [which === "deactivate" ? say("org.deactivate.done", { name: t.person.name }) : say("org.activate.done", { name: t.person.name })];
     },
   })),
-  { id: "import-roster", keywords: ["导入花名册"], slash: ["import_roster"], describe: "roster.describe", permission: "org.admin", flow: "import-roster" },
+  { id: "import-roster", checks: [{ action: "org.person.change", target: "person" }], keywords: ["导入花名册"], slash: ["import_roster"], describe: "roster.describe", permission: "org.admin", flow: "import-roster" },
 ];

@@ -9,6 +9,7 @@ import type { FlowDef } from "../core/flow-types.js";
 import type { OutboxItem } from "../core/ports.js";
 import { dayInfo, nextYearMissing, type CalendarConfig } from "../domain/calendar.js";
 import { within } from "../domain/org.js";
+import { rolesHolding } from "../domain/policy.js";
 import { isActive, parseQuickPatrol, phaseTimes, PHASES, ROUTINE_GROUPS, ROUTINE_ROLES, windowKeyFor, windowOf, type Phase, type RoutineConfig, type RoutineId } from "../domain/routines.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
@@ -37,6 +38,7 @@ async function record(tx: Tx, d: RoutineDeps, routine: RoutineId, person: { pers
 export function patrolFlow(d: RoutineDeps): FlowDef<Tx> {
   return {
     id: "patrol",
+    permission: "routine.patrol",
     title: "patrol.title",
     steps: [
       { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm(), next: (a) => (a.patrolled ? "visited" : "notes") },
@@ -68,6 +70,7 @@ async function patrolRecorded(tx: Tx, d: RoutineDeps, person: { personId?: numbe
 export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
   return {
     id: "zero",
+    permission: "routine.zero",
     title: "zero.title",
     steps: [
       { id: "nothing", prompt: "zero.ask.nothing", label: "zero.label.nothing", input: confirm(), next: (a) => (a.nothing ? null : "details") },
@@ -180,7 +183,7 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
         lines.push(say("patrol.job.table_row", { village: v.split("/").pop()!, reported: inV.length - absent.length, expected: inV.length, missing: absent.map((p) => p.name).join("、") || "—" }));
       }
       const text = lines.map(d.render).join("\n");
-      for (const l of await peopleAt(tx, t, ["局领导", "带班领导"])) out.push(...(await toPerson(tx, l.id, text, `${key}:table:${l.id}`)));
+      for (const l of await peopleAt(tx, t, rolesHolding("duty.leader"))) out.push(...(await toPerson(tx, l.id, text, `${key}:table:${l.id}`)));
     }
     return out;
   }

@@ -6,7 +6,6 @@
  */
 import path from "node:path";
 import type { CommandContext, CommandDef } from "../core/commands.js";
-import { can } from "../domain/org.js";
 import type { RoutineConfig } from "../domain/routines.js";
 import { commandWithArgs, looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
@@ -36,13 +35,12 @@ async function scoped(ctx: CommandContext<Tx>, text: string): Promise<{ q: Stats
   const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
   const q = parseStatsQuery(text, ctx.now, regions);
   const region = q.regionPath ?? ctx.actor.regionPath!;
-  if (can(ctx.actor, "region.read", region).ok) return { q, region };
-  await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "command.denied", entity: "stats", entityId: region, after: { reason: "scope", question: text.slice(0, 60) } });
-  return { refused: [say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" })] };
+  const no = await ctx.access("region.read", { regions: [region] }, { entity: "stats", id: region, refusal: { scope: say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" }) } });
+  return no ? { refused: no } : { q, region };
 }
 
 export const statsCommand = (o: { patrol: RoutineConfig }): CommandDef<Tx> => ({
-  id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read",
+  id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
   matches: looksLikeStatsQuestion,
   run: async (ctx) => {
     const s = await scoped(ctx, ctx.args);
@@ -110,7 +108,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     const words = [kind === "week" ? "周报" : "月报"];
     return {
       id: `rollup-${kind}`, keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
-      describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read",
+      describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
       run: async (ctx) => {
         const s = await scoped(ctx, argsAfter(words, ctx.args));
         if ("refused" in s) return s.refused;
@@ -123,7 +121,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
   };
   const exportWords = ["导出"];
   const exportCommand: CommandDef<Tx> = {
-    id: "export", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read",
+    id: "export", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
     matches: commandWithArgs(exportWords, /^(周报|月报)/),
     run: async (ctx) => {
       let args = argsAfter(exportWords, ctx.args);
@@ -148,7 +146,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
   };
   const chartWords = ["图表"];
   const chartCommand: CommandDef<Tx> = {
-    id: "chart", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read",
+    id: "chart", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
     matches: commandWithArgs(chartWords, PANEL_WORD_START),
     run: async (ctx) => {
       const args = argsAfter(chartWords, ctx.args);

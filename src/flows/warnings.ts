@@ -7,7 +7,8 @@
 import type { CommandContext, CommandDef } from "../core/commands.js";
 import type { FlowDef } from "../core/flow-types.js";
 import type { Actor, OutboxItem } from "../core/ports.js";
-import { LEADER_ROLES, within } from "../domain/org.js";
+import { within } from "../domain/org.js";
+import { rolesHolding } from "../domain/policy.js";
 import type { StepInput } from "../core/flow-types.js";
 import { figures, levelRank, warningState, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
 import { say, type Say } from "../prompts/catalog.js";
@@ -63,14 +64,18 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(["仅确认收到", "确认并报告措施"]) },
       { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
-    async complete({ tx, now, person, t, send }, a) {
+    permission: "warning.issue",
+    async complete({ tx, now, person, t, send, access }, a) {
       const regions: string[] = [];
       for (const name of String(a.regions).split(/[\s、,，]+/).filter(Boolean)) {
         const r = await findRegion(tx, name);
         if (!r.ok) return { ok: false, stepId: "regions", error: say("warning.bad_region", { region: name }) };
-        if (!person.regionPath || !within(r.path, person.regionPath)) return { ok: false, stepId: "regions", error: say("warning.region_out_of_scope", { region: r.path, scope: person.regionPath ?? "" }) };
         regions.push(r.path);
       }
+      // Every area must be the issuer's; a refusal is audited and the areas asked again.
+      const outside = regions.find((r) => !person.regionPath || !within(r, person.regionPath));
+      const no = await access("warning.issue", { regions }, { entity: "warning", id: String(a.regions).slice(0, 60), refusal: { scope: say("warning.region_out_of_scope", { region: outside ?? "", scope: person.regionPath ?? "" }) } });
+      if (no) return { ok: false, stepId: "regions", error: no[0]! };
       const level = a.level as WarningLevel;
       const cycle = (a.cycle as CycleSettings | undefined) ?? settings[level];
       const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response: a.response === "确认并报告措施" ? "measures" : "confirm", cycle }, now, t, send);
@@ -162,6 +167,7 @@ async function confirm(ctx: CommandContext<Tx>): Promise<Say[] | { startFlow: st
 export const warningMeasuresFlow: FlowDef<Tx> = {
   id: "warning-measures",
   title: "warning.measures.title",
+  permission: "member",
   summary: false,
   steps: [
     { id: "number", prompt: "warning.measures.ask", label: "warning.label.text", input: text({ min: 2, max: 30 }) },
@@ -211,14 +217,19 @@ function warningArg(args: string): { number: string | null; rest: string } {
   return { number: n && WARNING_NUMBER.test(n) ? n.toUpperCase() : null, rest: rest.join(" ") };
 }
 
-async function mayManage(ctx: CommandContext<Tx>, w: WarningRow): Promise<boolean> {
-  return w.issuerId === ctx.actor.personId || JSON.parse(w.regionPaths).every((r: string) => ctx.actor.regionPath && within(r, ctx.actor.regionPath) && ctx.actor.roles.some((x) => LEADER_ROLES.includes(x as never)));
+/** The warning as the policy sees it: its areas, its issuer. */
+async function managed(ctx: CommandContext<Tx>, args: string): Promise<{ w: WarningRow; rest: string } | { says: Say[] }> {
+  const { number, rest } = warningArg(args);
+  const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
+  if (!w) return { says: [say("warning.not_found", { number: number ?? args })] };
+  const no = await ctx.access("warning.manage", { regions: JSON.parse(w.regionPaths) as string[], parties: [w.issuerId] }, { entity: "warning", id: w.number });
+  return no ? { says: no } : { w, rest };
 }
 
 export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
   return [
     {
-      id: "warning-issue", keywords: ["发布预警"], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
+      id: "warning-issue", keywords: ["发布预警"], checks: [{ action: "warning.issue", target: "region" }], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
       run: async (ctx) => {
         if (!ctx.args) return { startFlow: "warning-issue", answers: {} };
         const p = parseOfficialWarning(ctx.args);
@@ -227,20 +238,18 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
     },
     { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", run: confirm as never },
     {
-      id: "warning-status", keywords: ["预警"], slash: ["warning"], describe: "warning.status_describe", permission: "member",
+      id: "warning-status", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "member",
       run: async (ctx) => {
-        const { number } = warningArg(ctx.args);
-        const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
-        if (!w || !(await mayManage(ctx, w))) return [say("warning.not_found", { number: number ?? ctx.args })];
-        return warningStatus(ctx.tx, w);
+        const m = await managed(ctx, ctx.args);
+        return "says" in m ? m.says : warningStatus(ctx.tx, m.w);
       },
     },
     {
-      id: "warning-lift", keywords: ["解除预警"], slash: ["lift"], describe: "warning.lift_describe", permission: "warning.issue",
+      id: "warning-lift", keywords: ["解除预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["lift"], describe: "warning.lift_describe", permission: "warning.issue",
       run: async (ctx) => {
-        const { number } = warningArg(ctx.args);
-        const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
-        if (!w || !(await mayManage(ctx, w))) return [say("warning.not_found", { number: number ?? ctx.args })];
+        const m = await managed(ctx, ctx.args);
+        if ("says" in m) return m.says;
+        const { w } = m;
         if (w.status !== "active") return [say("warning.not_active", { number: w.number })];
         await ctx.tx.warning.update({ where: { id: w.id }, data: { status: "lifted", endedAt: ctx.now } });
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.lift", entity: "warning", entityId: w.number });
@@ -250,12 +259,12 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     {
-      id: "warning-upgrade", keywords: ["升级预警"], slash: ["upgrade"], describe: "warning.upgrade_describe", permission: "warning.issue",
+      id: "warning-upgrade", keywords: ["升级预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["upgrade"], describe: "warning.upgrade_describe", permission: "warning.issue",
       run: async (ctx) => {
-        const { number, rest } = warningArg(ctx.args);
-        const level = rest.replace(/色$/, "") as WarningLevel;
-        const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
-        if (!w || !(await mayManage(ctx, w))) return [say("warning.not_found", { number: number ?? ctx.args })];
+        const m = await managed(ctx, ctx.args);
+        if ("says" in m) return m.says;
+        const { w } = m;
+        const level = m.rest.replace(/色$/, "") as WarningLevel;
         if (w.status !== "active") return [say("warning.not_active", { number: w.number })];
         if (levelRank(level) <= levelRank(w.level)) return [say("warning.upgrade_bad", { number: w.number, level: w.level })];
         const c = settings[level];
@@ -335,7 +344,7 @@ export function warningJob(d: WarningJobDeps): JobDef {
               }
               for (const [area, list] of byArea) {
                 const text = d.render(say("warning.escalate", { number: w.number, type: w.type, level: w.level, area, count: list.length, names: list.map((s) => `${names.get(s.personId)}（${s.regionPath.split("/").slice(1).join("/")}）`).join("、") }));
-                for (const l of await peopleAt(tx, area, LEADER_ROLES)) items.push(...(await toPerson(tx, l.id, text, `yj:${w.id}:esc:${level}:${area}:${l.id}`)));
+                for (const l of await peopleAt(tx, area, rolesHolding("warning.manage"))) items.push(...(await toPerson(tx, l.id, text, `yj:${w.id}:esc:${level}:${area}:${l.id}`)));
               }
               if (due.length) await tx.warningTarget.updateMany({ where: { id: { in: due.map((s) => s.id) } }, data: { escalations: level } });
             }

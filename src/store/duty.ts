@@ -7,7 +7,7 @@ import type { Db, Tx } from "./db.js";
 export const idList = (ids: number[]) => `,${ids.join(",")},`;
 export const idsOf = (s: string) => s.split(",").filter(Boolean).map(Number);
 
-async function findPerson(tx: Tx, token: string, roles?: string[]) {
+async function findPerson(tx: Tx, token: string, roles?: readonly string[]) {
   const where = /^1\d{10}$/.test(token) ? { mobile: token } : { name: token };
   const people = await tx.person.findMany({ where: { ...where, active: true }, include: { region: true, roles: true } });
   const fit = roles ? people.filter((p) => p.roles.some((r) => roles.includes(r.role))) : people;
@@ -15,16 +15,27 @@ async function findPerson(tx: Tx, token: string, roles?: string[]) {
 }
 
 /** Writes validated 排班表 rows: people matched by name (or mobile); a row whose people do not match is reported. */
-export async function importDuty(tx: Tx, rows: DutyRow[], o: { actor: string; now: Date; scopePath?: string }) {
+/** The people a row names, as the caller's check sees them. */
+export interface DutyRowPeople {
+  officers: { id: number; name: string; regionPath: string }[];
+  leader: { id: number; name: string; regionPath: string };
+}
+
+export async function importDuty(
+  tx: Tx, rows: DutyRow[],
+  o: { actor: string; now: Date; leaderRoles: readonly string[]; check?: (r: DutyRow, people: DutyRowPeople) => Promise<string | null> },
+) {
   const report = { created: 0, updated: 0, errors: [] as { row: number; reason: string }[] };
   for (const r of rows) {
     const officers = await Promise.all(r.officers.map((t) => findPerson(tx, t)));
-    const leader = await findPerson(tx, r.leader, ["带班领导", "局领导"]);
+    const leader = await findPerson(tx, r.leader, o.leaderRoles);
     const bad = [...officers, leader].find((x) => !x.ok);
     if (bad && !bad.ok) { report.errors.push({ row: r.row, reason: bad.reason }); continue; }
     const ids = officers.map((x) => (x.ok ? x.p.id : 0));
     const regionPath = officers[0]!.ok ? officers[0]!.p.region.path : "";
-    if (o.scopePath && !(regionPath === o.scopePath || regionPath.startsWith(`${o.scopePath}/`))) { report.errors.push({ row: r.row, reason: `值班单位“${regionPath}”不在你的管理范围内` }); continue; }
+    const asSeen = (x: (typeof officers)[number]) => (x.ok ? { id: x.p.id, name: x.p.name, regionPath: x.p.region.path } : { id: 0, name: "", regionPath: "" });
+    const refused = await o.check?.(r, { officers: officers.map(asSeen), leader: asSeen(leader) });
+    if (refused) { report.errors.push({ row: r.row, reason: refused }); continue; }
     const key = { date: r.date, regionPath, startAt: r.startAt };
     const existing = await tx.dutyShift.findUnique({ where: { date_regionPath_startAt: key } });
     const data = { endAt: r.endAt, officerIds: idList(ids), leaderId: leader.ok ? leader.p.id : 0, updatedAt: o.now };

@@ -66,6 +66,16 @@ export async function personByMobile(db: Db | Tx, mobile: string): Promise<Perso
   return p ? profile(p) : null;
 }
 
+/** People by mobile, for many mobiles at once (in chunks: SQLite binds at most 999 parameters). */
+export async function peopleByMobiles(db: Db | Tx, mobiles: readonly string[]): Promise<Map<string, PersonProfile>> {
+  const out = new Map<string, PersonProfile>();
+  const all = [...new Set(mobiles)];
+  for (let i = 0; i < all.length; i += 500) {
+    for (const p of await db.person.findMany({ where: { mobile: { in: all.slice(i, i + 500) } }, include: withOrg })) out.set(p.mobile, profile(p));
+  }
+  return out;
+}
+
 export async function peopleNamed(db: Db | Tx, name: string): Promise<PersonProfile[]> {
   return (await db.person.findMany({ where: { name }, include: withOrg })).map(profile);
 }

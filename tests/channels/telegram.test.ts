@@ -152,6 +152,28 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     expect(toGroup()).toHaveLength(1); // never re-posted, and no reply per confirmation
   });
 
+  it("in a forum topic, 绑定成员 without a real reply binds nobody; a real reply binds that member", async () => {
+    await setup();
+    const forum: Chat = { id: -1002, type: "supergroup", title: "渠阳镇工作群" };
+    const admin: TgUser = { id: 601, is_bot: false, first_name: "冯刚" };
+    const newbie: TgUser = { id: 602, is_bot: false, first_name: "小周" };
+    const p = (await personByMobile(b.app.store.db, "13800000013"))!; // 渠阳镇 admin
+    await b.app.store.db.$transaction((tx) => bindIdentity(tx, { channel: "telegram", platformUserId: String(admin.id), personId: p.id, by: "test", actor: "test" }, new Date()));
+    // The topic was opened by yang; in it, every message "replies" to that first message.
+    const topic = emu.createTopic(forum, yang, "隐患排查");
+    emu.userSends(forum, admin, { text: "/bind_member@yingji_bot 13800000009", topic });
+    await waitFor(() => sent().length >= 1, "the hint");
+    expect(sent()[0]!.text).toContain("请「回复」该成员本人发的一条消息");
+    expect(await b.app.store.db.chatIdentity.findMany({ where: { channel: "telegram", platformUserId: { in: [String(yang.id), String(admin.id)] } }, include: { person: true } }).then((r) => r.map((x) => x.person.name).sort())).toEqual(["冯刚", "杨波"]);
+    expect(await b.app.store.db.chatIdentity.count({ where: { person: { mobile: "13800000009" } } })).toBe(0);
+    // A real reply to the newcomer's own message, inside the topic, binds the newcomer.
+    const hello = emu.userSends(forum, newbie, { text: "大家好，我是高坪村网格员", topic });
+    emu.userSends(forum, admin, { text: "/bind_member@yingji_bot 13800000009", topic, replyTo: hello });
+    await waitFor(() => sent().length >= 2, "the binding");
+    expect(sent()[1]!.text).toContain("已将账号“小周”绑定为 周强");
+    expect((await b.app.store.db.chatIdentity.findFirstOrThrow({ where: { channel: "telegram", platformUserId: String(newbie.id) }, include: { person: true } })).person.name).toBe("周强");
+  });
+
   it("takes updates by webhook, checking the secret token", async () => {
     emu = new TelegramEmulator();
     await emu.start();
@@ -159,7 +181,11 @@ describe("Telegram through grammY against a loopback Bot API", () => {
     b = await startBot({ live: true, channels: [tg], bind: {} });
     expect(emu.callsOf("setWebhook")[0]).toMatchObject({ url: "https://bot.example.gov.cn/tg", secret_token: "s3cret-token-0123456789" });
     const update = { update_id: 1, message: { message_id: 5, date: 0, chat: { id: 501, type: "private" }, from: yang, text: "帮助" } };
-    const post = (secret: string) => fetch(`http://127.0.0.1:${tg.webhookPort}/`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+    const post = (secret: string, at = "/tg") => fetch(`http://127.0.0.1:${tg.webhookPort}${at}`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: JSON.stringify(update) });
+    // Only the webhook's own path answers, and only to POST.
+    expect((await post("s3cret-token-0123456789", "/")).status).toBe(404);
+    expect((await post("s3cret-token-0123456789", "/tg/../admin")).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${tg.webhookPort}/tg`)).status).toBe(405);
     expect((await post("wrong")).status).toBe(401);
     expect(emu.callsOf("sendMessage")).toHaveLength(0);
     expect((await post("s3cret-token-0123456789")).status).toBe(200);

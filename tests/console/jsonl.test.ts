@@ -18,6 +18,24 @@ function pipe(lines: object[], env: Record<string, string> = {}): { out: Record<
 }
 
 describe("console --jsonl (end to end through a shell pipe)", () => {
+  it("takes a roster file by path: a township admin's file touching a county person imports the rest and lists the skipped row; the county chief still issues warnings", () => {
+    const roster = path.join(tmpDir(), "渠阳镇花名册.csv");
+    fs.writeFileSync(roster, "姓名,手机号,区域,角色\n张建国,13800000001,示范县/渠阳镇/泡里村/网格1,网格员\n钱七,13700000001,示范县/渠阳镇/泡里村/网格2,网格员\n");
+    const admin = { chat: "冯刚私聊", group: false, from: "13800000013" };
+    const chief = { chat: "张建国私聊", group: false, from: "13800000001" };
+    const { out } = pipe([
+      { ...admin, text: "导入花名册", at: "2026-11-25T09:00:00+08:00" },
+      { ...admin, file: roster },
+      { ...chief, text: "发布预警 示范县气象台发布暴雨黄色预警信号：预计未来6小时内将出现50毫米以上降雨" },
+      ...["示范县", "网格员", "仅确认收到", "跳过", "确认"].map((text) => ({ ...chief, text })),
+    ]);
+    const report = out.filter((o) => o.chat === "冯刚私聊").map((o) => String(o.text)).join("\n");
+    expect(report).toContain("新增1人");
+    expect(report).toContain("第2行：张建国（13800000001）现属“示范县”，不在你的管理范围（示范县/渠阳镇）内，未导入");
+    expect(String(out.filter((o) => o.chat === "张建国私聊").at(-1)!.text)).toMatch(/^预警 YJ-20261125-01 已发布/);
+  });
+
+
   it("runs a whole dialog, fires the reminder when the clock is moved, and prints only JSON", () => {
     const p = { chat: "渠阳镇工作群", group: true, from: "13800000001", name: "张三" };
     const { out, raw } = pipe([

@@ -103,18 +103,25 @@ describe("a duty day (fake clock)", () => {
   it("swaps a shift only with the leader on duty's confirmation", async () => {
     b = await startBot({ bind: BIND, now });
     await say("adm", "排班 2026-11-26 08:30-次日08:30 王秀英 李卫东");
-    const asked = await b.send("duty", "换班 11月26日 陈红");
+    // A county officer at the county bureau (a colleague on the same roster) and the account bound to her.
+    const county = await b.app.store.db.region.findUniqueOrThrow({ where: { path: "示范县" } });
+    const he = await b.app.store.db.person.create({ data: { name: "何静", mobile: "13800000099", regionId: county.id, createdAt: now, updatedAt: now, roles: { create: [{ role: "值班员" }] } } });
+    await b.app.store.db.chatIdentity.create({ data: { channel: "memory", platformUserId: "he", personId: he.id, boundAt: now, boundBy: "test" } });
+    // 陈红 is 渠阳镇's officer: a county shift is not hers to take, and the refusal is audited.
+    expect(await say("duty", "换班 11月26日 陈红")).toBe("陈红（示范县/渠阳镇）不是本单位（示范县）的值班员，不能换班。");
+    expect(await b.app.store.db.auditLog.count({ where: { action: "command.denied", actor: "memory:duty", entity: "duty" } })).toBe(1);
+    const asked = await b.send("duty", "换班 11月26日 何静");
     expect(texts(asked.filter((m) => m.chatId === "dm-duty"))).toEqual(["换班申请 #1 已提交，等待带班领导李卫东确认。"]);
-    expect(asked.find((m) => m.chatId === "lwd")!.text).toBe("【换班申请 #1】王秀英 申请把 2026-11-26 08:30 开始的值班换给 陈红。同意请回复「同意换班 1」，不同意回复「拒绝换班 1」。");
-    expect(await say("duty", "换班 11月27日 陈红")).toBe("2026-11-27 的排班表中没有你的班次。");
+    expect(asked.find((m) => m.chatId === "lwd")!.text).toBe("【换班申请 #1】王秀英 申请把 2026-11-26 08:30 开始的值班换给 何静。同意请回复「同意换班 1」，不同意回复「拒绝换班 1」。");
+    expect(await say("duty", "换班 11月27日 何静")).toBe("2026-11-27 的排班表中没有你的班次。");
     expect(await say("duty", "换班 11月26日 杨波")).toBe("“杨波”不是可以换班的值班员。");
     expect(await say("lz", "同意换班 1")).toBe("没有找到需要你确认的换班申请 1。"); // not this shift's leader
     const ok = await b.send("lwd", "同意换班 1");
-    expect(ok.find((m) => m.chatId === "dm-lwd")!.text).toBe("换班申请 #1 已同意：2026-11-26 08:30 开始的值班由 王秀英 换为 陈红。");
-    expect(ok.filter((m) => m.chatId !== "dm-lwd").map((m) => m.chatId).sort()).toEqual(["chen", "duty"]);
+    expect(ok.find((m) => m.chatId === "dm-lwd")!.text).toBe("换班申请 #1 已同意：2026-11-26 08:30 开始的值班由 王秀英 换为 何静。");
+    expect(ok.filter((m) => m.chatId !== "dm-lwd").map((m) => m.chatId).sort()).toEqual(["duty", "he"]);
     expect(await say("lwd", "拒绝换班 1")).toBe("换班申请 #1 已经处理过了。");
     b.clock.set(new Date("2026-11-26T08:25:00+08:00"));
-    expect(await say("chen", "签到")).toContain("签到成功。本班 2026-11-26 08:30");
+    expect(await say("he", "签到")).toContain("签到成功。本班 2026-11-26 08:30");
     expect(await say("duty", "签到")).toContain("没有值班");
   });
 

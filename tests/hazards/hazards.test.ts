@@ -154,7 +154,7 @@ describe("hazard lifecycle", () => {
     await say("u1", "1");
     await say("u1", "补充说明");
     expect(await say("u1", "确认")).toBe(`${m} 已销号，不能再变更。`);
-    expect(await say("u1", "隐患 YH-20991231-0001")).toBe("没有找到隐患 YH-20991231-0001，或它不在你的查看范围内。");
+    expect(await say("u1", "隐患 YH-20991231-0001")).toBe("没有找到隐患 YH-20991231-0001，请核对编号（形如 YH-20261125-0001）。");
     const refused = await b.app.store.db.auditLog.count({ where: { action: { in: ["hazard.refused", "command.denied"] } } });
     expect(refused).toBeGreaterThanOrEqual(6);
   });
@@ -212,7 +212,7 @@ describe("deadlines, escalation and supervision (fake clock)", () => {
     const n = await report("重大", "30天内");
     expect(await say("lz", `挂牌督办 ${minor} 县`)).toContain("不是重大隐患");
     expect(await say("u1", `挂牌督办 ${n} 县`)).toContain("你没有使用「挂牌督办」的权限");
-    expect(await say("wf", `挂牌督办 ${n} 县`)).toContain("超出你的管理范围");
+    expect(await say("wf", `挂牌督办 ${n} 县`)).toContain("只能用于你的辖区（示范县/甘溪乡）之内");
     expect(await say("lz", `挂牌督办 ${n} 县`)).toContain(`${n} 已列入县级挂牌督办`);
     // Wed 11-25 → Mon 11-30 09:30.
     let out = await b.advance((5 * 24 + 0.5) * 3600_000);

@@ -65,10 +65,30 @@ export class TelegramEmulator {
     for (const w of this.waiting.splice(0)) w();
   }
 
+  /** Messages people sent, by message id (so a reply carries the real one). */
+  private userMessages = new Map<number, Record<string, unknown>>();
+
+  /**
+   * Opens a forum topic in a supergroup, as `creator`; returns its thread id. Like
+   * Telegram, every later message in the topic that is not a reply to something
+   * else carries the topic's creation message as `reply_to_message`.
+   */
+  createTopic(chat: Chat, creator: TgUser, name: string): number {
+    const message_id = this.nextMessageId++;
+    const message = { message_id, date: Math.floor(Date.now() / 1000), chat: { ...chat, is_forum: true }, from: creator, message_thread_id: message_id, forum_topic_created: { name, icon_color: 7322096 } };
+    this.userMessages.set(message_id, message);
+    this.push({ message });
+    return message_id;
+  }
+
   /** A person sends a message; returns its message id. */
-  userSends(chat: Chat, from: TgUser, m: { text?: string; photo?: Buffer; document?: { bytes: Buffer; name: string }; location?: { latitude: number; longitude: number }; replyTo?: number; entities?: unknown[] }): number {
+  userSends(chat: Chat, from: TgUser, m: { text?: string; photo?: Buffer; document?: { bytes: Buffer; name: string }; location?: { latitude: number; longitude: number }; replyTo?: number; entities?: unknown[]; topic?: number }): number {
     const message_id = this.nextMessageId++;
     const message: Record<string, unknown> = { message_id, date: Math.floor(Date.now() / 1000), chat, from };
+    if (m.topic !== undefined) {
+      Object.assign(message, { chat: { ...chat, is_forum: true }, is_topic_message: true, message_thread_id: m.topic });
+      if (m.replyTo === undefined) message.reply_to_message = this.userMessages.get(m.topic);
+    }
     if (m.text !== undefined) message.text = m.text;
     if (m.entities) message.entities = m.entities;
     else if (m.text?.includes(`@${BOT.username}`)) {
@@ -90,7 +110,8 @@ export class TelegramEmulator {
       message.document = { file_id: id, file_unique_id: `${id}u`, file_name: m.document.name, file_size: m.document.bytes.length };
     }
     if (m.location) message.location = m.location;
-    if (m.replyTo !== undefined) message.reply_to_message = this.botMessages.get(m.replyTo) ?? { message_id: m.replyTo, date: 0, chat };
+    if (m.replyTo !== undefined) message.reply_to_message = this.botMessages.get(m.replyTo) ?? this.userMessages.get(m.replyTo) ?? { message_id: m.replyTo, date: 0, chat };
+    this.userMessages.set(message_id, message);
     this.push({ message });
     return message_id;
   }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { can, type Profile } from "../../src/domain/org.js";
+import { can, type Profile } from "../../src/domain/policy.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 
@@ -13,21 +13,21 @@ describe("access policy", () => {
   const grid = person("示范县/渠阳镇/泡里村/网格1", ["网格员"]);
 
   it("keeps a township leader to their township, never beside it", () => {
-    expect(can(township, "region.read", "示范县/渠阳镇/泡里村")).toEqual({ ok: true });
-    expect(can(township, "region.read", "示范县/甘溪乡")).toEqual({ ok: false, reason: "scope" });
-    expect(can(township, "region.read", "示范县")).toEqual({ ok: false, reason: "scope" });
+    expect(can(township, "region.read", { regions: ["示范县/渠阳镇/泡里村"] })).toEqual({ ok: true });
+    expect(can(township, "region.read", { regions: ["示范县/甘溪乡"] })).toEqual({ ok: false, reason: "scope" });
+    expect(can(township, "region.read", { regions: ["示范县"] })).toEqual({ ok: false, reason: "scope" });
     // "示范县/渠阳镇二" is a sibling, not a child, of "示范县/渠阳镇".
-    expect(can(township, "region.read", "示范县/渠阳镇二")).toEqual({ ok: false, reason: "scope" });
+    expect(can(township, "region.read", { regions: ["示范县/渠阳镇二"] })).toEqual({ ok: false, reason: "scope" });
   });
 
   it("lets the county leader read both townships", () => {
-    expect(can(county, "region.read", "示范县/渠阳镇")).toEqual({ ok: true });
-    expect(can(county, "region.read", "示范县/甘溪乡/甘溪村")).toEqual({ ok: true });
+    expect(can(county, "region.read", { regions: ["示范县/渠阳镇"] })).toEqual({ ok: true });
+    expect(can(county, "region.read", { regions: ["示范县/甘溪乡/甘溪村"] })).toEqual({ ok: true });
   });
 
   it("keeps a grid member to their own grid and out of admin work", () => {
-    expect(can(grid, "region.read", "示范县/渠阳镇/泡里村/网格1")).toEqual({ ok: true });
-    expect(can(grid, "region.read", "示范县/渠阳镇/泡里村/网格2")).toEqual({ ok: false, reason: "scope" });
+    expect(can(grid, "region.read", { regions: ["示范县/渠阳镇/泡里村/网格1"] })).toEqual({ ok: true });
+    expect(can(grid, "region.read", { regions: ["示范县/渠阳镇/泡里村/网格2"] })).toEqual({ ok: false, reason: "scope" });
     expect(can(grid, "org.admin")).toEqual({ ok: false, reason: "role" });
   });
 
@@ -65,7 +65,7 @@ describe("access control in chat", () => {
     const b = await bot();
     expect(await one(b.send("tadm", "登记群 泡里村 网格群", { group: true, chat: "g1" }))).toBe("已将本群登记为：示范县/渠阳镇/泡里村，网格群。");
     expect(await one(b.send("u1", "群信息", { group: true, chat: "g1" }))).toMatch(/^本群登记为：示范县\/渠阳镇\/泡里村，网格群（登记于 /);
-    expect(await one(b.send("tadm", "登记群 示范县/甘溪乡 工作群", { group: true, chat: "g2" }))).toBe("超出你的管理范围（示范县/渠阳镇），未执行。");
+    expect(await one(b.send("tadm", "登记群 示范县/甘溪乡 工作群", { group: true, chat: "g2" }))).toBe("区域“示范县/甘溪乡”不在你的管理范围（示范县/渠阳镇）内，未执行。");
     expect(await b.app.store.db.auditLog.count({ where: { action: "command.denied", actor: "memory:tadm" } })).toBe(1);
     expect(await one(b.send("adm", "登记群 示范县/甘溪乡 工作群", { group: true, chat: "g2" }))).toContain("已将本群登记为：示范县/甘溪乡，工作群");
     expect(await one(b.send("adm", "登记群 网格1 网格群", { group: true, chat: "g3" }))).toContain("有多个区域符合");
@@ -89,7 +89,7 @@ describe("access control in chat", () => {
     const b = await bot();
     expect(await one(b.send("tadm", "停用 13800000007"))).toBe("已停用 杨波。");
     expect(await one(b.send("u1", "工作提醒"))).toBe("你的账号已停用，暂时不能使用。如有疑问请联系管理员。");
-    expect(await one(b.send("tadm", "停用 13800000011"))).toBe("超出你的管理范围（示范县/渠阳镇），未执行。");
+    expect(await one(b.send("tadm", "停用 13800000011"))).toBe("郑伟（示范县/甘溪乡/甘溪村/网格1）不在你的管理范围（示范县/渠阳镇）内，未改动。");
     await b.send("tadm", "启用 13800000007");
     expect(await one(b.send("u1", "工作提醒"))).toContain("请输入要提醒的事项");
   });
@@ -102,7 +102,7 @@ describe("access control in chat", () => {
     expect(await one(b.send("tadm", "这是文件"))).toContain("这一步需要发送文件（csv/xlsx）");
     const r = await one(b.send("tadm", "", { attachments: [{ kind: "file", path: f, name: "渠阳镇花名册.csv" }] }));
     expect(r).toContain("新增1人");
-    expect(r).toContain("第3行：区域“示范县/甘溪乡”不在你的管理范围（示范县/渠阳镇）内");
+    expect(r).toContain("第3行：孙八（13700000002）的区域“示范县/甘溪乡”不在你的管理范围（示范县/渠阳镇）内，未导入");
     expect(await b.app.store.db.person.count({ where: { mobile: { in: ["13700000001", "13700000002"] } } })).toBe(1);
     expect(await one(b.send("u1", "导入花名册"))).toContain("你没有使用「导入花名册」的权限");
   });

@@ -1,7 +1,8 @@
 /**
  * Scripted console (`npm start -- --jsonl`): a stable contract that tests and
  * operators script against.
- *   stdin:  {"chat","group","from","name"?,"text"?,"photo"?,"location"?,"at"?} per line
+ *   stdin:  {"chat","group","from","name"?,"text"?,"photo"?,"file"?,"location"?,"at"?} per line
+ *           (`photo` and `file` are paths on this machine; `file` is a document, e.g. a roster .xlsx)
  *   stdout: {"chat","to","text","choices","image"?,"file"?} per outbound message
  * `at` moves the clock forward first (jobs due in between fire in order); a line
  * with only `at` just advances the clock. Before the first message an `at` may also
@@ -22,6 +23,7 @@ export const JsonlLine = z.object({
   name: z.string().max(200).optional(),
   text: z.string().optional(),
   photo: z.string().min(1).optional(),
+  file: z.string().min(1).optional(),
   location: z.object({ lat: z.number(), lng: z.number(), label: z.string().optional() }).optional(),
   at: z.iso.datetime({ offset: true }).optional(),
 });
@@ -39,6 +41,7 @@ export function toJsonlOutput(m: OutboundMessage): string {
 export function toInbound(l: JsonlInput, receivedAt: Date): InboundMessage {
   const attachments: Attachment[] = [];
   if (l.photo) attachments.push({ kind: "photo", path: path.resolve(l.photo) });
+  if (l.file) attachments.push({ kind: "file", path: path.resolve(l.file), name: path.basename(l.file) });
   if (l.location) attachments.push({ kind: "location", lat: l.location.lat, lng: l.location.lng, ...(l.location.label ? { label: l.location.label } : {}) });
   const { text, mentionsBot } = stripMention(l.text ?? "");
   return {
@@ -86,7 +89,7 @@ export async function runJsonl(d: JsonlDeps): Promise<void> {
     await d.drain();
     if (line?.success) {
       const l = line.data;
-      if (l.text === undefined && !l.photo && !l.location) continue;
+      if (l.text === undefined && !l.photo && !l.file && !l.location) continue;
       await d.handle(toInbound(l, d.now()));
       await d.drain();
     }
