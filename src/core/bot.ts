@@ -204,7 +204,8 @@ export class Core<Tx> {
   private async deny(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     const d = this.o.policy(actor, c.permission);
     const reason: Denial = d.ok ? "role" : d.reason;
-    reply(...refusalFor(reason, actor, commandWord(c)));
+    // A word that is also an answer (`确认`) typed with nothing to answer: say that, not "no permission".
+    reply(...(c.outsideDialogs && reason === "role" ? [say("core.no_session")] : refusalFor(reason, actor, commandWord(c))));
     await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "command", entityId: c.id, after: { chat: msg.chatId, action: c.permission, reason, text: forAudit(msg.text) } });
   }
 
@@ -277,6 +278,8 @@ export class Core<Tx> {
       reply(say("core.no_session"));
       return;
     }
+    // Whoever was deactivated, unbound or lost the role since the dialog began goes no further.
+    if (await this.refusedMidFlow(tx, msg, actor, flow, stored.flow.answers, now, reply)) return;
     const ectx = this.ectx(now);
     let state = stored.flow;
     let r: engine.EngineResult;
@@ -320,6 +323,17 @@ export class Core<Tx> {
     reply(...r.replies);
   }
 
+  /** The flow's permission asked again; a refusal ends the dialog (nothing saved), audited and said. */
+  private async refusedMidFlow(tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, answers: Answers, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<boolean> {
+    const action = this.flowPermission.get(flow.id)!;
+    const gate = this.o.policy(actor, action);
+    if (gate.ok) return false;
+    await this.o.store.deleteSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId });
+    await this.o.store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "session", entityId: sessionId(msg), after: { chat: msg.chatId, action, reason: gate.reason, flow: flow.id }, before: { answers: redacted(flow, answers) } });
+    reply(...refusalFor(gate.reason, actor, this.keywordFor(flow.id)), say("core.flow_not_saved", { flow: this.t(sayKey(flow.title)) }));
+    return true;
+  }
+
   /** Messages to other chats, written in the caller's transaction. */
   private sender(tx: Tx, now: Date) {
     return async (items: OutboxItem[]) => {
@@ -339,13 +353,7 @@ export class Core<Tx> {
     const key = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
     const word = this.keywordFor(flow.id);
     // Asked again at the end: whoever was deactivated or unbound mid-dialog cannot submit.
-    const gate = this.o.policy(actor, this.flowPermission.get(flow.id)!);
-    if (!gate.ok) {
-      await store.deleteSession(tx, key);
-      await store.audit(tx, { at: now, actor: actor.key, action: "command.denied", entity: "session", entityId: sessionId(msg), after: { chat: msg.chatId, action: this.flowPermission.get(flow.id), reason: gate.reason, flow: flow.id }, before: { answers: redacted(flow, r.answers!) } });
-      reply(...refusalFor(gate.reason, actor, word), say("core.flow_not_saved", { flow: this.t(sayKey(flow.title)) }));
-      return null;
-    }
+    if (await this.refusedMidFlow(tx, msg, actor, flow, r.answers!, now, reply)) return null;
     const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send: this.sender(tx, now), access: this.accessFor(tx, msg, actor, word, now) }, r.answers!);
     if (res.ok) {
       await store.deleteSession(tx, key);

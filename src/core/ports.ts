@@ -26,7 +26,7 @@ export interface AccessTarget {
   next?: readonly string[];
   parties?: readonly (number | null | undefined)[];
   roles?: readonly string[];
-  doneBy?: number | null;
+  self?: number | null;
 }
 
 /** The access policy as the core sees it: may this actor do this action (to this target)? */

@@ -27,7 +27,7 @@ export interface Rule {
   party?: true;
   /** Roles the change adds or removes must not rank above the actor's own. */
   rank?: true;
-  /** The actor must not be the one who did the step under review (separation of duties). */
+  /** The actor must not be the target's `self`: not verify one's own rectification, not deactivate oneself. */
   notSelf?: true;
   /** What it allows, for the README (Chinese, like the rest of the bot). */
   doc: string;
@@ -43,8 +43,8 @@ export const POLICY = {
   "hazard.view": { roles: "member", scope: "region", party: true, doc: "查看一条隐患（本辖区的，或本人上报、负责的）" },
   "hazard.rectify": { roles: ["网格员", "局领导", "带班领导", "管理员"], scope: "region", party: true, doc: "整改、报进展（整改责任人，或本辖区的网格员、领导、管理员）" },
   "hazard.verify": { roles: ["局领导", "带班领导", "管理员"], scope: "region", notSelf: true, doc: "复查、销号本辖区隐患（提交整改的人不能复查自己的整改）" },
-  "hazard.photos": { roles: ["局领导", "带班领导", "管理员"], scope: "region", doc: "调看本辖区隐患的照片（复查人和领导）" },
-  "hazard.list": { roles: LEADERS, scope: "region", doc: "挂牌督办本辖区的重大隐患" },
+  "hazard.photos": { roles: ["局领导", "带班领导", "管理员"], scope: "region", party: true, doc: "调看隐患照片（本辖区的复查人和领导，或上报人、整改责任人本人）" },
+  "hazard.list": { roles: LEADERS, scope: "region", doc: "挂牌督办本辖区的重大隐患（县级及以上的督办只能由县级领导登记；已挂牌的隐患也只有该级能销号）" },
   "routine.patrol": { roles: ["网格员"], scope: "none", doc: "巡查日报" },
   "routine.zero": { roles: ["值班员", "带班领导"], scope: "none", doc: "零报告" },
   "duty.officer": { roles: ["值班员"], scope: "none", doc: "签到、交班、值班报告" },
@@ -55,8 +55,8 @@ export const POLICY = {
   "warning.issue": { roles: ["局领导", "带班领导", "值班员"], scope: "region", doc: "向本辖区发布预警" },
   "warning.manage": { roles: LEADERS, scope: "region", party: true, doc: "预警情况、解除、升级（发布人，或辖区覆盖全部预警区域的领导）" },
   "org.admin": { roles: ["管理员"], scope: "region", doc: "管理员命令：邀请码、未绑定成员、导入花名册" },
-  "org.person.change": { roles: ["管理员"], scope: "region", rank: true, doc: "增改人员、停用启用、解绑：人员现在和改后所在区域都须在本辖区，不能授予或取消高于本人的角色" },
-  "org.bind": { roles: ["管理员"], scope: "region", doc: "绑定成员：该账号原绑定的人和新绑定的人都须在本辖区" },
+  "org.person.change": { roles: ["管理员"], scope: "region", rank: true, notSelf: true, doc: "增改人员、停用启用、解绑、邀请码：人员现在和改后所在区域都须在本辖区，不能授予或取消（含停用、代为绑定）高于本人的角色，不能停用或解绑自己" },
+  "org.bind": { roles: ["管理员"], scope: "region", rank: true, doc: "绑定成员：该账号原绑定的人和新绑定的人都须在本辖区，且角色不高于本人" },
   "org.group.register": { roles: ["管理员"], scope: "region", doc: "登记群：群原登记的区域和新区域都须在本辖区" },
 } as const satisfies Record<string, Rule>;
 
@@ -84,8 +84,11 @@ export interface Target {
   parties?: readonly (number | null | undefined)[];
   /** Roles the change adds or removes. */
   roles?: readonly string[];
-  /** Who did the step under review (the rectifier, for 复查). */
-  doneBy?: number | null;
+  /**
+   * The person a `notSelf` rule keeps the actor from being: who did the step under
+   * review (the rectifier, for 复查), or the person a change is about (停用 oneself).
+   */
+  self?: number | null;
 }
 
 export type Denial = "unbound" | "inactive" | "role" | "scope" | "rank" | "self";
@@ -118,7 +121,7 @@ export function can(p: Profile, action: Action, t: Target = NO_TARGET): Decision
     if (rule.scope === "party") return { ok: false, reason: "scope" };
   }
   if (rule.rank && t.roles && rankOf(t.roles) > rankOf(p.roles)) return { ok: false, reason: "rank" };
-  if (rule.notSelf && t.doneBy != null && t.doneBy === p.personId) return { ok: false, reason: "self" };
+  if (rule.notSelf && t.self != null && t.self === p.personId) return { ok: false, reason: "self" };
   return { ok: true };
 }
 
@@ -142,7 +145,7 @@ const SCOPE_DOC: Record<ScopeRule, string> = { none: "—", region: "本辖区�
 export function policyMarkdown(commands: ReadonlyMap<string, readonly string[]>): string {
   const lines = ["| 权限 | 谁可以 | 范围 | 说明 | 命令 |", "|---|---|---|---|---|"];
   for (const [action, rule] of Object.entries(POLICY) as [Action, Rule][]) {
-    const extra = [rule.party && rule.scope !== "party" ? "或当事人" : "", rule.rank ? "不越级授权" : "", rule.notSelf ? "不复查自己" : ""].filter(Boolean).join("，");
+    const extra = [rule.party && rule.scope !== "party" ? "或当事人" : "", rule.rank ? "不越级授权" : "", rule.notSelf ? "不对自己" : ""].filter(Boolean).join("，");
     const scope = SCOPE_DOC[rule.scope] + (extra ? `；${extra}` : "");
     lines.push(`| \`${action}\` | ${rolesOf(rule)} | ${scope} | ${rule.doc} | ${(commands.get(action) ?? []).join("、") || "—"} |`);
   }

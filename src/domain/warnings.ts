@@ -70,6 +70,13 @@ export function warningNumber(date: string, seq: number): string {
 
 export const WARNING_NUMBER = /^YJ-\d{8}-\d{2,}$/i;
 
+/** A warning number as people type it (any case or dash, full-width, glued to the next word); `rest` is what follows. */
+export function findWarningNumber(text: string): { number: string; rest: string } | null {
+  const folded = text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
+  const m = /y\s*j\s*[-_—–·.]?\s*(\d{8})\s*[-_—–·.]?\s*(\d{2,})(?!\d)/i.exec(folded);
+  return m ? { number: `YJ-${m[1]}-${m[2]}`, rest: text.slice(m.index + m[0].length).trim() } : null;
+}
+
 /**
  * The issuer's own cycle settings, any part of: `间隔15分钟 5轮 2轮后上报 12小时`.
  * Returns null when nothing could be read.

@@ -39,9 +39,14 @@ async function importRows(c: { tx: Tx; access: Access; t: (s: Say) => string }, 
     throw e;
   }
   const r = await duty.importDuty(c.tx, v.rows, {
-    actor: actor.key, now, leaderRoles: rolesHolding("duty.leader"),
+    actor: actor.key, now, officerRoles: rolesHolding("duty.officer"), leaderRoles: rolesHolding("duty.leader"),
     check: async (row, people) => {
       const all = [...people.officers, people.leader];
+      // One unit per shift, led from that unit or above it (a 双江镇 leader does not lead 甘溪乡's shift).
+      const unit = people.officers[0]!.regionPath;
+      const stray = people.officers.find((p) => p.regionPath !== unit);
+      if (stray) return c.t(say("duty.import.mixed_units", { name: stray.name, region: stray.regionPath, unit }));
+      if (!within(unit, people.leader.regionPath)) return c.t(say("duty.import.leader_elsewhere", { name: people.leader.name, region: people.leader.regionPath, unit }));
       const outside = all.find((p) => !within(p.regionPath, actor.regionPath ?? "")) ?? all[0]!;
       const no = await c.access("duty.schedule", { regions: all.map((p) => p.regionPath) }, {
         entity: "duty", id: `${row.date}:${people.officers[0]?.regionPath ?? ""}`,
@@ -178,15 +183,23 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
       describe: which === "approve" ? "duty.swap.approve_describe" : "duty.swap.reject_describe", permission: "duty.leader",
       checks: [{ action: "duty.approve", target: "shift" }],
       run: async (ctx) => {
-        const id = Number(ctx.args.replace(/^#/, ""));
-        const swap = Number.isInteger(id) ? await ctx.tx.dutySwap.findUnique({ where: { id } }) : null;
+        // "同意换班 3", "同意换班 #3", "同意换班＃3" — or no number when exactly one request awaits this leader.
+        const typed = ctx.args.normalize("NFKC").replace(/[#号\s]/g, "");
+        let id = Number(typed);
+        if (typed === "") {
+          const mine = await duty.pendingSwapsLedBy(ctx.tx, ctx.actor.personId!);
+          if (mine.length !== 1) return [mine.length ? say("duty.swap.which", { ids: mine.map((x) => `#${x.id}`).join("、"), word: which === "approve" ? "同意换班" : "拒绝换班", first: mine[0]!.id }) : say("duty.swap.none_waiting")];
+          id = mine[0]!.id;
+        }
+        const swap = Number.isInteger(id) && id > 0 ? await ctx.tx.dutySwap.findUnique({ where: { id } }) : null;
         const s = swap ? await ctx.tx.dutyShift.findUnique({ where: { id: swap.shiftId } }) : null;
-        if (!swap || !s) return [say("duty.swap.not_found", { id: ctx.args })];
-        const no = await ctx.access("duty.approve", { parties: [s.leaderId] }, { entity: "duty", id: swap.id, refusal: { scope: say("duty.swap.not_found", { id: ctx.args }) } });
+        if (!swap || !s) return [say("duty.swap.not_found", { id: typed })];
+        const leaderName = (await personById(ctx.tx, s.leaderId))?.name ?? "";
+        const no = await ctx.access("duty.approve", { parties: [s.leaderId] }, { entity: "duty", id: swap.id, refusal: { scope: say("duty.swap.not_yours", { id: swap.id, leader: leaderName }) } });
         if (no) return no;
         if (swap.status !== "pending") return [say("duty.swap.decided", { id: swap.id })];
         const approve = which === "approve";
-        await ctx.tx.dutySwap.update({ where: { id }, data: { status: approve ? "approved" : "rejected", decidedBy: ctx.actor.personId!, decidedAt: ctx.now } });
+        await ctx.tx.dutySwap.update({ where: { id: swap.id }, data: { status: approve ? "approved" : "rejected", decidedBy: ctx.actor.personId!, decidedAt: ctx.now } });
         if (approve) {
           const ids = duty.idsOf(s.officerIds).map((x) => (x === swap.fromId ? swap.toId : x));
           await ctx.tx.dutyShift.update({ where: { id: s.id }, data: { officerIds: duty.idList(ids), updatedAt: ctx.now } });

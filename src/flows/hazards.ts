@@ -16,6 +16,7 @@ import { personById } from "../store/org.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { choice, date, hazardNo, photos, place, text } from "./inputs.js";
 import { toPerson } from "./notify.js";
+import { within } from "../domain/policy.js";
 import path from "node:path";
 import { parsePeriod } from "../domain/period.js";
 import { writeHazardLedger } from "../reports/hazard-ledger.js";
@@ -101,6 +102,12 @@ type Ctx = { tx: Tx; access: Access };
 const asTarget = (h: hz.HazardRow) => ({ regions: [h.regionPath], parties: [h.responsibleId] });
 
 /**
+ * Where a supervision listing lives: 县级 (and the 市/省 listings the county records) belong to
+ * the county, so listing a hazard, and closing a listed one, is the county's to do.
+ */
+const listingRegion = (h: { regionPath: string }) => h.regionPath.split("/")[0]!;
+
+/**
  * Everything that may refuse a lifecycle step: the policy (role, region,
  * responsibility, separation of duties), then the status. Refusals are audited.
  */
@@ -108,8 +115,14 @@ async function refuse(c: Ctx, actor: Actor, h: hz.HazardRow, t: Transition, now:
   const verifying = t === "close" || t === "reject";
   const about = { entity: "hazard", id: h.number };
   const no = verifying
-    ? await c.access("hazard.verify", { regions: [h.regionPath], doneBy: (await hz.lastEventOf(c.tx, h.id, "rectify"))?.actorId ?? null }, {
-      ...about, refusal: { role: say("hazard.refuse.not_verifier", { number: h.number }), scope: say("hazard.refuse.not_verifier", { number: h.number }), self: say("hazard.refuse.self_verify", { number: h.number }) },
+    ? await c.access("hazard.verify", {
+      regions: [h.regionPath], ...(h.supervisionLevel ? { next: [listingRegion(h)] } : {}), self: (await hz.lastEventOf(c.tx, h.id, "rectify"))?.actorId ?? null,
+    }, {
+      ...about, refusal: {
+        role: say("hazard.refuse.not_verifier", { number: h.number }),
+        scope: h.supervisionLevel && within(h.regionPath, actor.regionPath ?? "") ? say("hazard.refuse.listed_verifier", { number: h.number, level: h.supervisionLevel }) : say("hazard.refuse.not_verifier", { number: h.number }),
+        self: say("hazard.refuse.self_verify", { number: h.number }),
+      },
     })
     : await c.access("hazard.rectify", asTarget(h), { ...about, refusal: { role: say("hazard.refuse.not_responsible", { number: h.number }), scope: say("hazard.refuse.not_responsible", { number: h.number }) } });
   if (no) return no;
@@ -154,7 +167,7 @@ async function showHazard(ctx: CommandContext<Tx>, number: string): Promise<Say[
   })];
   if (h.supervisionLevel) out.push(say("hazard.show_listed", { level: h.supervisionLevel }));
   for (const e of events) out.push(say("hazard.show_event", { when: formatLocal(e.at), what: e.toStatus ? `${e.fromStatus ?? "—"}→${e.toStatus}` : e.kind === "progress" ? "进展" : e.kind === "list" ? "挂牌督办" : e.kind, note: e.note ?? "" }));
-  if (photos.length && ctx.allows("hazard.photos", { regions: [h.regionPath] })) out.push(say("hazard.photos.hint", { number: h.number }));
+  if (photos.length && ctx.allows("hazard.photos", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] })) out.push(say("hazard.photos.hint", { number: h.number }));
   return out;
 }
 
@@ -171,7 +184,7 @@ function allPhotos(h: hz.HazardRow, events: { photos: string | null }[]): string
 async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[]> {
   const h = await hz.hazardByNumber(ctx.tx, number);
   if (!h) return [say("hazard.not_found", { number })];
-  const no = await ctx.access("hazard.photos", { regions: [h.regionPath] }, { entity: "hazard", id: h.number });
+  const no = await ctx.access("hazard.photos", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] }, { entity: "hazard", id: h.number });
   if (no) return no;
   const photos = allPhotos(h, await hz.hazardEvents(ctx.tx, [h.id]));
   if (photos.length === 0) return [say("hazard.photos.none", { number: h.number })];
@@ -299,7 +312,10 @@ async function list(ctx: CommandContext<Tx>): Promise<Say[]> {
   if (!num || !(SUPERVISION_LEVELS as readonly string[]).includes(lv)) return [say("org.usage", { usage: "挂牌督办 YH-20261125-0001 县（省/市/县）" })];
   const h = await hz.hazardByNumber(ctx.tx, num);
   if (!h) return [say("hazard.not_found", { number: num })];
-  const no = await ctx.access("hazard.list", { regions: [h.regionPath] }, { entity: "hazard", id: h.number });
+  const no = await ctx.access("hazard.list", { regions: [h.regionPath], next: [listingRegion(h)] }, {
+    entity: "hazard", id: h.number,
+    refusal: within(h.regionPath, ctx.actor.regionPath ?? "") ? { scope: say("hazard.list.county_only", { number: h.number, level: lv }) } : {},
+  });
   if (no) return no;
   if (h.level !== "重大") return [say("hazard.list.only_major", { number: h.number })];
   if (h.status === "已销号") return [say("hazard.refuse.closed", { number: h.number, status: h.status })];

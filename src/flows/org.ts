@@ -14,7 +14,7 @@ import { formatOf, readRosterRows } from "../roster/read.js";
 import type { Tx } from "../store/db.js";
 import * as org from "../store/org.js";
 import { formatLocal } from "../time/shanghai.js";
-import { within } from "../domain/policy.js";
+import { rankOf, within } from "../domain/policy.js";
 import type { FlowDef } from "../core/flow-types.js";
 import { file, mobile, text } from "./inputs.js";
 import { importReportLines } from "../roster/report.js";
@@ -50,6 +50,11 @@ export const importRosterFlow: FlowDef<Tx> = {
   },
 };
 
+/** The roles in `roles` that rank above the actor's own (what a rank refusal names). */
+function above(roles: readonly string[], actor: Actor): string[] {
+  return roles.filter((r) => rankOf([r]) > rankOf(actor.roles));
+}
+
 /** The roles one change adds or removes (what the rank rule looks at). */
 function roleChange(before: readonly string[], after: readonly string[]): string[] {
   return [...before.filter((r) => !after.includes(r)), ...after.filter((r) => !before.includes(r))];
@@ -79,6 +84,8 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
     throw e;
   }
   const scope = admin.regionPath ?? "";
+  // "渠阳镇" or "泡里村/网格3" as an admin writes them: the existing region they name, or a new one under the admin's.
+  for (const r of v.rows) r.regionPath = await org.resolveTypedRegion(tx, r.regionPath, scope);
   const current = await org.peopleByMobiles(tx, v.rows.map((r) => r.mobile));
   const taken: typeof v.rows = [];
   const skipped: { row: number; reason: string }[] = [];
@@ -91,26 +98,38 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
         scope: p && p.regionPath !== r.regionPath && !within(p.regionPath, scope)
           ? say("roster.skip.current_scope", { ...who, region: p.regionPath, scope })
           : say("roster.skip.scope", { ...who, region: p && !within(p.regionPath, scope) ? p.regionPath : r.regionPath, scope }),
-        rank: say("roster.skip.rank", { ...who, roles: roleChange(p?.roles ?? [], r.roles).join("、") }),
+        rank: say("roster.skip.rank", { ...who, roles: above(roleChange(p?.roles ?? [], r.roles), admin).join("、") }),
       },
     });
     if (no) skipped.push({ row: r.row, reason: no.map(c.t).join("") });
     else taken.push(r);
   }
   const errors = [...v.errors, ...skipped].sort((x, y) => x.row - y.row);
-  const report = await org.importRosterTx(tx, taken, { actor: admin.key, now, scopePath: scope });
+  const report = await org.importRosterTx(tx, taken, { actor: admin.key, now, scopePath: scope, named: v.rows.map((r) => r.mobile) });
   return importReportLines(report, errors);
 }
 
 // --- admin commands ----------------------------------------------------------
 
-/** The person a command names by mobile, if the policy lets the actor change them. */
-async function targetPerson(ctx: CommandContext<Tx>, usage: string): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
+/**
+ * The person a command names by mobile, if the policy lets the actor change them:
+ * in scope, no role above the actor's (停用 takes them all away, 邀请码 hands them to
+ * whoever uses the code), and for 停用/解绑 not the actor himself.
+ */
+async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf?: boolean } = {}): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
   const m = findMobile(ctx.args);
   if (!m) return { ok: false, says: [ctx.args.trim() ? say("org.no_mobile", { text: ctx.args.slice(0, 20), usage }) : say("org.usage", { usage })] };
   const person = await org.personByMobile(ctx.tx, m);
   if (!person) return { ok: false, says: [say("org.no_person", { mobile: m })] };
-  const no = await ctx.access("org.person.change", { regions: [person.regionPath] }, { entity: "person", id: person.id, refusal: { scope: say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) } });
+  const command = usage.split(" ")[0]!;
+  const no = await ctx.access("org.person.change", { regions: [person.regionPath], roles: person.roles, ...(o.notSelf ? { self: person.id } : {}) }, {
+    entity: "person", id: person.id,
+    refusal: {
+      scope: say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }),
+      rank: say("org.person_rank", { name: person.name, roles: above(person.roles, ctx.actor).join("、"), command }),
+      self: say("org.not_self_person", { command }),
+    },
+  });
   return no ? { ok: false, says: no } : { ok: true, person };
 }
 
@@ -161,9 +180,10 @@ export const orgCommands: CommandDef<Tx>[] = [
       if (!person) return [say("org.no_person", { mobile: m })];
       // Rebinding an account moves it away from whoever holds it now: both must be the admin's.
       const holder = await org.personByIdentity(ctx.tx, ctx.chat.channel, account.id);
-      const no = await ctx.access("org.bind", { regions: holder ? [holder.regionPath] : [], next: [person.regionPath] }, {
+      const no = await ctx.access("org.bind", { regions: holder ? [holder.regionPath] : [], next: [person.regionPath], roles: [...person.roles, ...(holder?.roles ?? [])] }, {
         entity: "person", id: person.id,
-        refusal: { scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
+        refusal: {
+          rank: say("org.person_rank", { name: person.name, roles: above([...person.roles, ...(holder?.roles ?? [])], ctx.actor).join("、"), command: "绑定成员" }), scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
       });
       if (no) return no;
       await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
@@ -173,7 +193,7 @@ export const orgCommands: CommandDef<Tx>[] = [
   {
     id: "unbind", checks: [{ action: "org.person.change", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
     run: async (ctx) => {
-      const t = await targetPerson(ctx, "解绑 <手机号>");
+      const t = await targetPerson(ctx, "解绑 <手机号>", { notSelf: true });
       if (!t.ok) return t.says;
       const n = await org.unbindPerson(ctx.tx, t.person.id, ctx.actor.key, ctx.now);
       return [say(n ? "org.unbind.done" : "org.unbind.none", { name: t.person.name, count: n })];
@@ -209,7 +229,7 @@ export const orgCommands: CommandDef<Tx>[] = [
   ...(["deactivate", "activate"] as const).map((which): CommandDef<Tx> => ({
     id: which, checks: [{ action: "org.person.change", target: "person" }], keywords: [which === "deactivate" ? "停用" : "启用"], slash: [which], describe: which === "deactivate" ? "org.deactivate.describe" : "org.activate.describe", permission: "org.admin",
     run: async (ctx) => {
-      const t = await targetPerson(ctx, `${which === "deactivate" ? "停用" : "启用"} <手机号>`);
+      const t = await targetPerson(ctx, `${which === "deactivate" ? "停用" : "启用"} <手机号>`, { notSelf: which === "deactivate" });
       if (!t.ok) return t.says;
       await org.setActive(ctx.tx, t.person.id, which === "activate", ctx.actor.key, ctx.now);
       return [which === "deactivate" ? say("org.deactivate.done", { name: t.person.name }) : say("org.activate.done", { name: t.person.name })];

@@ -10,7 +10,7 @@ import type { Actor, OutboxItem } from "../core/ports.js";
 import { within } from "../domain/org.js";
 import { rolesHolding } from "../domain/policy.js";
 import type { StepInput } from "../core/flow-types.js";
-import { figures, levelRank, warningState, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_NUMBER, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
+import { figures, levelRank, warningState, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_TYPES, findWarningNumber, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
@@ -143,9 +143,9 @@ async function refreshTallies(tx: Tx, w: WarningRow, regionPath: string, t: (s: 
 }
 
 async function confirm(ctx: CommandContext<Tx>): Promise<Say[] | { startFlow: string; answers: Record<string, string> }> {
-  const n = ctx.args.trim().toUpperCase();
+  const n = findWarningNumber(ctx.args)?.number;
   const open = await ctx.tx.warningTarget.findMany({
-    where: { personId: ctx.actor.personId!, status: "未确认", warning: { status: "active", ...(WARNING_NUMBER.test(n) ? { number: n } : {}) } },
+    where: { personId: ctx.actor.personId!, status: "未确认", warning: { status: "active", ...(n ? { number: n } : {}) } },
     include: { warning: true }, orderBy: { id: "desc" },
   });
   // "收到" is everyday group talk: with nothing to confirm, say nothing there.
@@ -213,8 +213,8 @@ export async function warningStatus(tx: Tx, w: WarningRow, scope?: string): Prom
 }
 
 function warningArg(args: string): { number: string | null; rest: string } {
-  const [n, ...rest] = args.trim().split(/\s+/);
-  return { number: n && WARNING_NUMBER.test(n) ? n.toUpperCase() : null, rest: rest.join(" ") };
+  const f = findWarningNumber(args);
+  return f ? { number: f.number, rest: f.rest.replace(/^[\s:：,，]+/, "") } : { number: null, rest: "" };
 }
 
 /** The warning as the policy sees it: its areas, its issuer. */

@@ -7,11 +7,12 @@ import type { Db, Tx } from "./db.js";
 export const idList = (ids: number[]) => `,${ids.join(",")},`;
 export const idsOf = (s: string) => s.split(",").filter(Boolean).map(Number);
 
-async function findPerson(tx: Tx, token: string, roles?: readonly string[]) {
+/** One active person named (or by mobile) who holds one of `roles`; `what` names those roles in the reason. */
+async function findPerson(tx: Tx, token: string, roles: readonly string[], what: string) {
   const where = /^1\d{10}$/.test(token) ? { mobile: token } : { name: token };
   const people = await tx.person.findMany({ where: { ...where, active: true }, include: { region: true, roles: true } });
-  const fit = roles ? people.filter((p) => p.roles.some((r) => roles.includes(r.role))) : people;
-  return fit.length === 1 ? { ok: true as const, p: fit[0]! } : { ok: false as const, reason: fit.length ? `“${token}”重名，请改写手机号` : roles ? `“${token}”不在花名册或不是带班领导/局领导` : `“${token}”不在花名册` };
+  const fit = people.filter((p) => p.roles.some((r) => roles.includes(r.role)));
+  return fit.length === 1 ? { ok: true as const, p: fit[0]! } : { ok: false as const, reason: fit.length ? `“${token}”重名，请改写手机号` : people.length ? `“${token}”不是${what}` : `“${token}”不在花名册` };
 }
 
 /** Writes validated 排班表 rows: people matched by name (or mobile); a row whose people do not match is reported. */
@@ -23,12 +24,12 @@ export interface DutyRowPeople {
 
 export async function importDuty(
   tx: Tx, rows: DutyRow[],
-  o: { actor: string; now: Date; leaderRoles: readonly string[]; check?: (r: DutyRow, people: DutyRowPeople) => Promise<string | null> },
+  o: { actor: string; now: Date; officerRoles: readonly string[]; leaderRoles: readonly string[]; check?: (r: DutyRow, people: DutyRowPeople) => Promise<string | null> },
 ) {
   const report = { created: 0, updated: 0, errors: [] as { row: number; reason: string }[] };
   for (const r of rows) {
-    const officers = await Promise.all(r.officers.map((t) => findPerson(tx, t)));
-    const leader = await findPerson(tx, r.leader, o.leaderRoles);
+    const officers = await Promise.all(r.officers.map((t) => findPerson(tx, t, o.officerRoles, o.officerRoles.join("/"))));
+    const leader = await findPerson(tx, r.leader, o.leaderRoles, o.leaderRoles.join("/"));
     const bad = [...officers, leader].find((x) => !x.ok);
     if (bad && !bad.ok) { report.errors.push({ row: r.row, reason: bad.reason }); continue; }
     const ids = officers.map((x) => (x.ok ? x.p.id : 0));
@@ -58,6 +59,12 @@ export async function shiftOf(db: Db | Tx, personId: number, now: Date, earlyMs:
     where: { officerIds: { contains: `,${personId},` }, startAt: { lte: new Date(now.getTime() + earlyMs) }, endAt: { gt: now } },
     orderBy: { startAt: "asc" },
   });
+}
+
+/** Swap requests still waiting on shifts this person leads, oldest first. */
+export async function pendingSwapsLedBy(db: Db | Tx, leaderId: number) {
+  const shifts = await db.dutyShift.findMany({ where: { leaderId }, select: { id: true } });
+  return db.dutySwap.findMany({ where: { status: "pending", shiftId: { in: shifts.map((s) => s.id) } }, orderBy: { id: "asc" } });
 }
 
 /** Shifts a leader is on duty for that overlap `now`. */

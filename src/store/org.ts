@@ -56,6 +56,23 @@ export async function findRegion(db: Db | Tx, typed: string): Promise<{ ok: true
   return hits.length === 1 ? { ok: true, ...hits[0]! } : { ok: false, matches: hits.map((h) => h.path) };
 }
 
+/**
+ * A region path as an admin typed it in a roster row: kept when it exists or starts
+ * at a top-level region; else the one existing region it names (`渠阳镇`); else a
+ * new path below the admin's own region (`泡里村/网格3` → `示范县/渠阳镇/泡里村/网格3`).
+ */
+export async function resolveTypedRegion(db: Db | Tx, typed: string, scope: string): Promise<string> {
+  if (await db.region.findUnique({ where: { path: typed }, select: { id: true } })) return typed;
+  const root = typed.split("/")[0]!;
+  if (await db.region.findFirst({ where: { path: root, depth: 0 }, select: { id: true } })) return typed;
+  const found = await findRegion(db, typed);
+  if (found.ok) return found.path;
+  const [first, ...more] = typed.split("/");
+  const parent = more.length ? await findRegion(db, first!) : null;
+  if (parent?.ok) return [parent.path, ...more].join("/");
+  return scope ? `${scope}/${typed}` : typed;
+}
+
 export async function personByIdentity(db: Db | Tx, channel: string, platformUserId: string): Promise<PersonProfile | null> {
   const r = await db.chatIdentity.findUnique({ where: { channel_platformUserId: { channel, platformUserId } }, select: { person: { include: withOrg } } });
   return r ? profile(r.person) : null;
@@ -198,6 +215,8 @@ export interface ImportOptions {
   now: Date;
   /** Only people inside this region are compared (an admin's own region). */
   scopePath?: string;
+  /** Every mobile the file names, imported or skipped: none of them is "missing from the file". */
+  named?: readonly string[];
   deactivateMissing?: boolean;
 }
 
@@ -238,7 +257,7 @@ export async function importRosterTx(tx: Tx, rows: RosterRow[], o: ImportOptions
       audits.push({ at: now, actor, action: "person.update", entity: "person", entityId: String(p.id), before: JSON.stringify(before), after: JSON.stringify(after) });
       report.updated++;
     }
-    const inFile = new Set(rows.map((r) => r.mobile));
+    const inFile = new Set([...rows.map((r) => r.mobile), ...(o.named ?? [])]);
     const active = await tx.person.findMany({ where: { active: true }, include: withOrg });
     for (const p of active) {
       if (inFile.has(p.mobile) || (o.scopePath && !within(p.region.path, o.scopePath))) continue;

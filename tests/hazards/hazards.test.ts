@@ -210,10 +210,11 @@ describe("deadlines, escalation and supervision (fake clock)", () => {
     });
     const minor = await report("一般", "30天内");
     const n = await report("重大", "30天内");
-    expect(await say("lz", `挂牌督办 ${minor} 县`)).toContain("不是重大隐患");
+    expect(await say("zj", `挂牌督办 ${minor} 县`)).toContain("不是重大隐患");
     expect(await say("u1", `挂牌督办 ${n} 县`)).toContain("你没有使用「挂牌督办」的权限");
     expect(await say("wf", `挂牌督办 ${n} 县`)).toContain("只能用于你的辖区（示范县/甘溪乡）之内");
-    expect(await say("lz", `挂牌督办 ${n} 县`)).toContain(`${n} 已列入县级挂牌督办`);
+    expect(await say("lz", `挂牌督办 ${n} 县`)).toContain("县级挂牌督办由县级领导登记"); // the township's own leader: the county lists
+    expect(await say("zj", `挂牌督办 ${n} 县`)).toContain(`${n} 已列入县级挂牌督办`);
     // Wed 11-25 → Mon 11-30 09:30.
     let out = await b.advance((5 * 24 + 0.5) * 3600_000);
     const request = out.find((m) => m.text.startsWith("📌 挂牌督办"))!;

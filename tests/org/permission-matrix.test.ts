@@ -119,6 +119,20 @@ type Msg = [text: string, extra?: Partial<InboundMessage> & { group?: boolean; c
 /** Messages that ask the command; `target` is the relation's region (null: no target). */
 type Probe = (a: ActorDef, target: string | null, rel: Relation) => Promise<Msg[]>;
 
+/**
+ * Targets that also live somewhere fixed, whatever the relation: a 县级挂牌督办 listing is the
+ * county's. The expected cell then needs the actor's reach over that place too.
+ */
+const ALSO_AT: Record<string, string> = { "hazard-list hazard.list": C };
+
+/** How `path` stands to the actor's region. */
+function relationOf(actorRegion: string, path: string): Relation {
+  if (path === actorRegion) return "own";
+  if (path.startsWith(`${actorRegion}/`)) return "child";
+  if (actorRegion.startsWith(`${path}/`)) return "parent";
+  return "sibling";
+}
+
 const simple = (text: string, extra?: Msg[1]): Probe => async () => [[text, extra]];
 const onHazard = (f: (n: string) => string, level?: string): Probe => async (_a, x) => [[f((await hazard(x!, level)).number)]];
 const onWarning = (f: (n: string) => string): Probe => async (_a, x) => [[f((await warning(x!)).number)]];
@@ -236,7 +250,8 @@ describe("permission matrix (registry × roles × target relations, expectations
           const rels: Relation[] = ask.targeted ? (["own", "child", "sibling", "parent"] as const).filter((r) => RELATIONS[a.region]![r]) : ["none"];
           for (const rel of rels) {
             const target = rel === "none" ? null : RELATIONS[a.region]![rel]!;
-            const expected = tableAllows(c.permission as Action, a, "none") && tableAllows(ask.action, a, rel);
+            const also = ALSO_AT[`${c.id} ${ask.action}`];
+            const expected = tableAllows(c.permission as Action, a, "none") && tableAllows(ask.action, a, rel) && (!also || tableAllows(ask.action, a, relationOf(a.region, also)));
             const before = await db().auditLog.count({ where: { action: "command.denied", actor: `memory:${a.key}` } });
             const replies: string[] = [];
             for (const [text, extra] of await probe(a, target, rel)) replies.push(...texts(await b.send(a.key, text, extra ?? {})));

@@ -21,7 +21,7 @@ const Transcript = z.object({ title: z.string(), setup: z.enum(["none", "hazard-
 
 const DIR = projectPath("tests", "transcripts");
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
-const BIND = { adm: "13800000004", tadm: "13800000013", lz: "13800000005", u1: "13800000007", wf: "13800000010" };
+const BIND = { adm: "13800000004", tadm: "13800000013", lz: "13800000005", u1: "13800000007", wf: "13800000010", zq: "13800000009" };
 
 /** The ways a hazard number is written in the variants. */
 function numberForms(n: string): Record<string, string> {
