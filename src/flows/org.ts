@@ -92,13 +92,16 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
   for (const r of v.rows) {
     const p = current.get(r.mobile);
     const who = { name: r.name, mobile: r.mobile };
-    const no = await c.access("org.person.change", { regions: p ? [p.regionPath] : [], next: [r.regionPath], roles: roleChange(p?.roles ?? [], r.roles) }, {
+    const change = roleChange(p?.roles ?? [], r.roles);
+    // Nobody changes their own roles (granting oneself 带班领导, or dropping one's own 管理员).
+    const no = await c.access("org.person.change", { regions: p ? [p.regionPath] : [], next: [r.regionPath], roles: change, ...(change.length && p ? { self: p.id } : {}) }, {
       entity: "person", id: p?.id ?? r.mobile,
       refusal: {
         scope: p && p.regionPath !== r.regionPath && !within(p.regionPath, scope)
           ? say("roster.skip.current_scope", { ...who, region: p.regionPath, scope })
           : say("roster.skip.scope", { ...who, region: p && !within(p.regionPath, scope) ? p.regionPath : r.regionPath, scope }),
-        rank: say("roster.skip.rank", { ...who, roles: above(roleChange(p?.roles ?? [], r.roles), admin).join("、") }),
+        rank: say("roster.skip.rank", { ...who, roles: above(change, admin).join("、") }),
+        self: say("roster.skip.self", { ...who }),
       },
     });
     if (no) skipped.push({ row: r.row, reason: no.map(c.t).join("") });

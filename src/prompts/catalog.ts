@@ -155,7 +155,7 @@ export const PROMPT_CATALOG = {
   "org.bind_member.done": ["account", "name", "region"],
   "org.bind_member.need_reply": [], "org.bind_member.not_self": [], "org.bind_member.holder_outside": ["account", "name", "region", "scope"],
   "org.person_out_of_scope": ["name", "region", "scope"], "org.no_mobile": ["text", "usage"], "org.person_rank": ["name", "roles", "command"], "org.not_self_person": ["command"], "org.region_out_of_scope": ["region", "scope"], "org.register.registered_outside": ["region", "purpose", "scope"],
-  "roster.skip.current_scope": ["name", "mobile", "region", "scope"], "roster.skip.scope": ["name", "mobile", "region", "scope"], "roster.skip.rank": ["name", "mobile", "roles"],
+  "roster.skip.current_scope": ["name", "mobile", "region", "scope"], "roster.skip.scope": ["name", "mobile", "region", "scope"], "roster.skip.rank": ["name", "mobile", "roles"], "roster.skip.self": ["name", "mobile"],
   "org.unbind.describe": [],
   "org.unbind.done": ["name", "count"],
   "org.unbind.none": ["name", "count"],

@@ -58,7 +58,10 @@ describe("scope is checked on what exists and on what it becomes", () => {
     expect(r).toContain("更新1人"); // 陈红 may be made 带班领导 by an admin
     expect((await rolesOf(b, "13800000013")).roles.map((x) => x.role)).toEqual(["管理员"]);
     expect((await rolesOf(b, "13800000005")).roles.map((x) => x.role).sort()).toEqual(["局领导", "带班领导"].sort());
-    expect(await reasons(b, "tadm")).toEqual(["org.person.change:rank", "org.person.change:rank"]);
+    // Nor his own roles at all, even one of his rank.
+    await b.send("tadm", "导入花名册");
+    expect(await one(b.send("tadm", "", rosterFile("冯刚,13800000013,示范县/渠阳镇,管理员、带班领导\n")))).toContain("第2行：冯刚（13800000013）是你本人：自己的角色须由其他管理员调整，未导入");
+    expect(await reasons(b, "tadm")).toEqual(["org.person.change:rank", "org.person.change:rank", "org.person.change:self"]);
   });
 
   it("登记群 cannot re-register the county 领导群 as a township's 网格群", async () => {
