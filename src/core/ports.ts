@@ -20,12 +20,20 @@ export interface Actor {
 
 export type Denial = "unbound" | "inactive" | "role" | "scope" | "rank" | "self";
 
-/** What an action is done to, as the policy reads it (see domain/policy.ts). */
+/** What an action is done to, as the policy reads it (domain/policy.ts). Everything is optional; a rule looks only at what it names. */
 export interface AccessTarget {
+  /** Where the thing is now (a hazard's region, a person's current region, a warning's areas). */
   regions?: readonly string[];
+  /** Where it will be after the change (a person's new region, a group's new registration). */
   next?: readonly string[];
+  /** People who are party to it (the responsible person, the issuer). */
   parties?: readonly (number | null | undefined)[];
+  /** Roles the change adds or removes (or that 停用 and 代为绑定 hand over or take away). */
   roles?: readonly string[];
+  /**
+   * The person a `notSelf` rule keeps the actor from being: who did the step under
+   * review (the rectifier, for 复查), or the person a change is about (停用 oneself).
+   */
   self?: number | null;
 }
 

@@ -5,6 +5,7 @@
  * fails when they differ), and the permission-matrix test reads its expectations
  * from it.
  */
+import type { AccessTarget, Denial } from "../core/ports.js";
 import { within, type Role } from "./org.js";
 
 export { within };
@@ -74,24 +75,10 @@ export interface Profile {
   active: boolean;
 }
 
-/** What the action is done to. Everything is optional; a rule only looks at what it names. */
-export interface Target {
-  /** Where the thing is now (a hazard's region, a person's current region, a warning's areas). */
-  regions?: readonly string[];
-  /** Where it will be after the change (a person's new region, a group's new registration). */
-  next?: readonly string[];
-  /** People who are party to it (the responsible person, the issuer). */
-  parties?: readonly (number | null | undefined)[];
-  /** Roles the change adds or removes. */
-  roles?: readonly string[];
-  /**
-   * The person a `notSelf` rule keeps the actor from being: who did the step under
-   * review (the rectifier, for 复查), or the person a change is about (停用 oneself).
-   */
-  self?: number | null;
-}
+/** What the action is done to (declared in the core's ports, which ask this policy). */
+export type Target = AccessTarget;
 
-export type Denial = "unbound" | "inactive" | "role" | "scope" | "rank" | "self";
+export type { Denial };
 export type Decision = { ok: true } | { ok: false; reason: Denial };
 
 /**
