@@ -67,6 +67,7 @@ export class Core<Tx> {
     for (const c of o.commands) if (c.flow && !this.flows.has(c.flow)) throw new Error(`command ${c.id} starts unknown flow ${c.flow}`);
     for (const f of o.flows) {
       const p = f.permission ?? o.commands.find((c) => c.flow === f.id)?.permission;
+      if (!o.commands.some((c) => c.flow === f.id || c.opens?.includes(f.id))) throw new Error(`flow ${f.id}: no command starts it (flow or opens)`);
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
@@ -192,7 +193,7 @@ export class Core<Tx> {
   }
 
   private keywordFor(flowId: string): string {
-    const c = this.commands.find((x) => x.flow === flowId);
+    const c = this.commands.find((x) => x.flow === flowId) ?? this.commands.find((x) => x.opens?.includes(flowId));
     return c?.keywords[0] ?? (c ? `/${c.slash[0]}` : "帮助");
   }
 
@@ -374,6 +375,7 @@ export class Core<Tx> {
   private helpText(actor: Actor): Say[] {
     const lines: Say[] = [say("core.help.header")];
     lines.push(say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) }));
+    if (actor.personId !== undefined && !actor.active) lines.push(say("core.inactive"));
     for (const c of this.commands) {
       if (!this.allowed(c, actor) || c.hidden?.(actor)) continue;
       lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));

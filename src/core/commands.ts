@@ -44,6 +44,8 @@ export interface CommandDef<Tx = unknown> {
   describe: PromptKey;
   /** Starts this flow. */
   flow?: string;
+  /** Flows `run` may open (so a dialog knows the words that start it: in refusals, expiry notices). */
+  opens?: string[];
   /** Or runs this: replies, or opens a flow with some answers already filled in. */
   run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
   /** The policy action checked before anything runs, on the actor alone (e.g. `public`, `member`, `org.admin`). */

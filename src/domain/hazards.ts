@@ -84,6 +84,8 @@ export const HAZARD_NUMBER = /^YH-\d{8}-\d{4}$/i;
 
 /** A hazard number as people type it: any case, any dash (－—_·), spaces inside, full-width digits. */
 const NUMBER_IN_TEXT = /y\s*h\s*[-_—–－·.]?\s*(\d{8})\s*[-_—–－·.]?\s*(\d{4})(?!\d)/i;
+/** "20261125-0001" alone, the YH- forgotten: a number too (inside a sentence it is not). */
+const BARE_NUMBER = /^\s*(\d{8})\s*[-_—–－·.]\s*(\d{4})\s*$/;
 
 /**
  * Finds a hazard number in what was typed; `rest` is the text around it (its
@@ -93,7 +95,7 @@ export function findHazardNumber(text: string): { number: string; before: string
   // Folded character by character (full-width ＹＨ－２０… → YH-20…) so positions stay those of
   // the original, whose surroundings (a note with its ，) are returned as typed.
   const folded = text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
-  const m = NUMBER_IN_TEXT.exec(folded);
+  const m = NUMBER_IN_TEXT.exec(folded) ?? BARE_NUMBER.exec(folded);
   if (!m) return null;
   return { number: `YH-${m[1]}-${m[2]}`, before: text.slice(0, m.index).trim(), rest: text.slice(m.index + m[0].length).trim() };
 }

@@ -167,7 +167,8 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         const s = await ctx.tx.dutyShift.findFirst({ where: { date: date.value.date, officerIds: { contains: `,${ctx.actor.personId},` } } });
         if (!s) return [say("duty.swap.no_shift", { date: date.value.date })];
         const target = await ctx.tx.person.findFirst({ where: { active: true, ...( /^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: { in: [...rolesHolding("duty.officer")] } } } }, include: { region: { select: { path: true } } } });
-        if (!target || target.id === ctx.actor.personId) return [say("duty.swap.bad_target", { who })];
+        if (target?.id === ctx.actor.personId) return [say("duty.swap.self")];
+        if (!target) return [say("duty.swap.bad_target", { who })];
         // A swap stays inside the unit whose roster it is.
         const no = await ctx.access("duty.swap", { regions: [target.region.path] }, { entity: "duty", id: s.id, refusal: { scope: say("duty.swap.other_unit", { who: target.name, region: target.region.path, unit: ctx.actor.regionPath ?? "" }) } });
         if (no) return no;

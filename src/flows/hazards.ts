@@ -184,7 +184,7 @@ function allPhotos(h: hz.HazardRow, events: { photos: string | null }[]): string
 async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[]> {
   const h = await hz.hazardByNumber(ctx.tx, number);
   if (!h) return [say("hazard.not_found", { number })];
-  const no = await ctx.access("hazard.photos", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] }, { entity: "hazard", id: h.number });
+  const no = await ctx.access("hazard.photos", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] }, { entity: "hazard", id: h.number, refusal: { role: say("hazard.photos.not_yours", { number: h.number }) } });
   if (no) return no;
   const photos = allPhotos(h, await hz.hazardEvents(ctx.tx, [h.id]));
   if (photos.length === 0) return [say("hazard.photos.none", { number: h.number })];
@@ -226,7 +226,7 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
     },
     { id: "hazard-report", keywords: ["上报隐患", "隐患上报"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report" },
     {
-      id: "hazard", keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member",
+      id: "hazard", keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member", opens: ["hazard-report"],
       // "YH-20261125-0001 照片" or "隐患YH-…" (no space) ask about that hazard too.
       matches: (norm) => /^(查看|看看|看一下|看下|查一下|查询|查|看)?\s*(一下)?\s*(隐患)?\s*(编号)?\s*[:：,，]?\s*y\s*h\s*[-_—–·.]?\s*\d{8}/.test(norm),
       checks: [{ action: "hazard.view", target: "hazard" }, { action: "hazard.photos", target: "hazard" }, { action: "hazard.report", target: "hazard" }],
@@ -248,7 +248,7 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member",
+      id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member", opens: ["hazard-rectify"],
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
@@ -256,7 +256,7 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify",
+      id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify", opens: ["hazard-review"],
       checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);

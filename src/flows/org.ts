@@ -119,13 +119,14 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
  * in scope, no role above the actor's (停用 takes them all away, 邀请码 hands them to
  * whoever uses the code), and for 停用/解绑 not the actor himself.
  */
-async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf?: boolean } = {}): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
+async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf?: boolean; identity?: boolean } = {}): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
   const m = findMobile(ctx.args);
   if (!m) return { ok: false, says: [ctx.args.trim() ? say("org.no_mobile", { text: ctx.args.slice(0, 20), usage }) : say("org.usage", { usage })] };
   const person = await org.personByMobile(ctx.tx, m);
   if (!person) return { ok: false, says: [say("org.no_person", { mobile: m })] };
   const command = usage.split(" ")[0]!;
-  const no = await ctx.access("org.person.change", { regions: [person.regionPath], roles: person.roles, ...(o.notSelf ? { self: person.id } : {}) }, {
+  // 邀请码 and 解绑 are about the account, not the roles: scope only (an impostor bound as a leader can be unbound).
+  const no = await ctx.access(o.identity ? "org.bind" : "org.person.change", { regions: [person.regionPath], ...(o.identity ? {} : { roles: person.roles }), ...(o.notSelf ? { self: person.id } : {}) }, {
     entity: "person", id: person.id,
     refusal: {
       scope: say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }),
@@ -183,10 +184,9 @@ export const orgCommands: CommandDef<Tx>[] = [
       if (!person) return [say("org.no_person", { mobile: m })];
       // Rebinding an account moves it away from whoever holds it now: both must be the admin's.
       const holder = await org.personByIdentity(ctx.tx, ctx.chat.channel, account.id);
-      const no = await ctx.access("org.bind", { regions: holder ? [holder.regionPath] : [], next: [person.regionPath], roles: [...person.roles, ...(holder?.roles ?? [])] }, {
+      const no = await ctx.access("org.bind", { regions: holder ? [holder.regionPath] : [], next: [person.regionPath] }, {
         entity: "person", id: person.id,
-        refusal: {
-          rank: say("org.person_rank", { name: person.name, roles: above([...person.roles, ...(holder?.roles ?? [])], ctx.actor).join("、"), command: "绑定成员" }), scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
+        refusal: { scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
       });
       if (no) return no;
       await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
@@ -194,18 +194,18 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "unbind", checks: [{ action: "org.person.change", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
+    id: "unbind", checks: [{ action: "org.bind", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
     run: async (ctx) => {
-      const t = await targetPerson(ctx, "解绑 <手机号>", { notSelf: true });
+      const t = await targetPerson(ctx, "解绑 <手机号>", { notSelf: true, identity: true });
       if (!t.ok) return t.says;
       const n = await org.unbindPerson(ctx.tx, t.person.id, ctx.actor.key, ctx.now);
       return [say(n ? "org.unbind.done" : "org.unbind.none", { name: t.person.name, count: n })];
     },
   },
   {
-    id: "invite", checks: [{ action: "org.person.change", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.admin",
+    id: "invite", checks: [{ action: "org.bind", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.admin",
     run: async (ctx) => {
-      const t = await targetPerson(ctx, "邀请码 <手机号>");
+      const t = await targetPerson(ctx, "邀请码 <手机号>", { identity: true });
       if (!t.ok) return t.says;
       const code = newInviteCode();
       const expires = new Date(ctx.now.getTime() + INVITE_TTL_MS);

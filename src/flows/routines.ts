@@ -86,7 +86,7 @@ export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
 export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
   return [
     {
-      id: "patrol", keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol",
+      id: "patrol", keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const q = parseQuickPatrol(ctx.args);
         if (q) return patrolRecorded(ctx.tx, d, ctx.actor, q, ctx.now);
@@ -94,7 +94,7 @@ export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
       },
     },
     {
-      id: "zero", keywords: ["零报告"], slash: ["zero"], describe: "zero.describe", permission: "routine.zero",
+      id: "zero", keywords: ["零报告"], slash: ["zero"], describe: "zero.describe", permission: "routine.zero", opens: ["zero"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const info = dayInfo(toLocalDate(ctx.now), d.calendar);
         if (ctx.args === "" || !/^(无|无情况|正常|平安)$/.test(ctx.args)) return { startFlow: "zero", answers: {}, intro: info.holiday || info.keyPeriod ? [] : [say("zero.not_required_today")] };

@@ -15,7 +15,7 @@ import { say, type Say } from "../prompts/catalog.js";
 import type { JobDef } from "../scheduler/scheduler.js";
 import { audit } from "../store/audit.js";
 import type { Db, Tx } from "../store/db.js";
-import { findRegion, peopleAt } from "../store/org.js";
+import { findRegion, peopleAt, personById } from "../store/org.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, text } from "./inputs.js";
 import { toGroup, toPerson, enqueueNoting } from "./notify.js";
@@ -218,27 +218,32 @@ function warningArg(args: string): { number: string | null; rest: string } {
 }
 
 /** The warning as the policy sees it: its areas, its issuer. */
-async function managed(ctx: CommandContext<Tx>, args: string): Promise<{ w: WarningRow; rest: string } | { says: Say[] }> {
+async function managed(ctx: CommandContext<Tx>, args: string, o: { change?: boolean } = {}): Promise<{ w: WarningRow; rest: string } | { says: Say[] }> {
   const { number, rest } = warningArg(args);
   const w = number ? await ctx.tx.warning.findUnique({ where: { number } }) : null;
   if (!w) return { says: [say("warning.not_found", { number: number ?? args })] };
-  const no = await ctx.access("warning.manage", { regions: JSON.parse(w.regionPaths) as string[], parties: [w.issuerId] }, { entity: "warning", id: w.number });
+  // Lifting or upgrading changes the issuer's warning: besides its areas, the issuer's level must be the actor's.
+  const issuer = o.change ? await personById(ctx.tx, w.issuerId) : null;
+  const no = await ctx.access("warning.manage", { regions: JSON.parse(w.regionPaths) as string[], ...(issuer ? { next: [issuer.regionPath] } : {}), parties: [w.issuerId] }, {
+    entity: "warning", id: w.number,
+    ...(issuer ? { refusal: { scope: say("warning.issuer_level", { number: w.number, issuer: issuer.name, region: issuer.regionPath }) } } : {}),
+  });
   return no ? { says: no } : { w, rest };
 }
 
 export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
   return [
     {
-      id: "warning-issue", keywords: ["发布预警"], checks: [{ action: "warning.issue", target: "region" }], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
+      id: "warning-issue", keywords: ["发布预警"], opens: ["warning-issue"], checks: [{ action: "warning.issue", target: "region" }], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
       run: async (ctx) => {
         if (!ctx.args) return { startFlow: "warning-issue", answers: {} };
         const p = parseOfficialWarning(ctx.args);
         return { startFlow: "warning-issue", answers: { text: ctx.args, ...(p.type ? { type: p.type } : {}), ...(p.level ? { level: p.level } : {}) }, intro: p.type || p.level ? [say("warning.parsed", { type: p.type ?? "?", level: p.level ?? "?" })] : [] };
       },
     },
-    { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", run: confirm as never },
+    { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], run: confirm as never },
     {
-      id: "warning-status", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "member",
+      id: "warning-status", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {
         const m = await managed(ctx, ctx.args);
         return "says" in m ? m.says : warningStatus(ctx.tx, m.w);
@@ -247,7 +252,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
     {
       id: "warning-lift", keywords: ["解除预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["lift"], describe: "warning.lift_describe", permission: "warning.issue",
       run: async (ctx) => {
-        const m = await managed(ctx, ctx.args);
+        const m = await managed(ctx, ctx.args, { change: true });
         if ("says" in m) return m.says;
         const { w } = m;
         if (w.status !== "active") return [say("warning.not_active", { number: w.number })];
@@ -261,7 +266,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
     {
       id: "warning-upgrade", keywords: ["升级预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["upgrade"], describe: "warning.upgrade_describe", permission: "warning.issue",
       run: async (ctx) => {
-        const m = await managed(ctx, ctx.args);
+        const m = await managed(ctx, ctx.args, { change: true });
         if ("says" in m) return m.says;
         const { w } = m;
         const level = m.rest.replace(/色$/, "") as WarningLevel;

@@ -97,15 +97,32 @@ describe("scope is checked on what exists and on what it becomes", () => {
 });
 
 describe("what the first trial found", () => {
-  it("an admin cannot deactivate or unbind himself, nor deactivate or invite someone who outranks him", async () => {
+  it("an admin cannot deactivate or unbind himself, nor deactivate someone who outranks him; he may invite and unbind them", async () => {
     const b = await bot();
     expect(await one(b.send("tadm", "停用 13800000013"))).toBe("不能对你自己办理「停用」（办理后你将无法再使用本助手），请由其他管理员办理。");
     expect(await one(b.send("tadm", "解绑 13800000013"))).toContain("不能对你自己办理「解绑」");
     expect(await one(b.send("tadm", "停用 13800000005"))).toBe("刘志强是局领导，高于你本人的角色，「停用」须由相应层级的负责人办理，未改动。");
-    expect(await one(b.send("adm", "邀请码 13800000001"))).toContain("张建国是局领导，高于你本人的角色");
+    // Accounts are the admin office's work at every rank: the chief gets his invite code from it.
+    expect(await one(b.send("adm", "邀请码 13800000001"))).toContain("张建国 的邀请码");
     expect((await rolesOf(b, "13800000013")).active).toBe(true);
     expect((await rolesOf(b, "13800000005")).active).toBe(true);
-    expect(await reasons(b, "tadm")).toEqual(["org.person.change:self", "org.person.change:self", "org.person.change:rank"]);
+    expect(await reasons(b, "tadm")).toEqual(["org.person.change:self", "org.bind:self", "org.person.change:rank"]);
+  });
+
+  it("a leader's or admin's identity cannot be taken by typing a name and a mobile; an impostor can be unbound", async () => {
+    const b = await bot();
+    await b.send("stranger", "绑定");
+    await b.send("stranger", "张建国");
+    expect(await one(b.send("stranger", "13800000001"))).toContain("领导和管理员的账号须使用管理员发放的邀请码绑定");
+    expect(await b.app.store.db.chatIdentity.count({ where: { platformUserId: "stranger" } })).toBe(0);
+    await b.send("stranger2", "绑定");
+    await b.send("stranger2", "赵敏");
+    expect(await one(b.send("stranger2", "138 0000 0004"))).toContain("未绑定");
+    // A grid member still binds himself; the county admin can unbind a wrongly bound leader.
+    await b.send("yang2", "绑定");
+    await b.send("yang2", "周强");
+    expect(await one(b.send("yang2", "13800000009"))).toContain("绑定成功：周强");
+    expect(await one(b.send("adm", "解绑 13800000001"))).toContain("已解除 张建国 的1个账号绑定");
   });
 
   it("县级挂牌督办 is the county's: a township leader can neither list a hazard nor close a listed one", async () => {
@@ -234,7 +251,7 @@ describe("evidence visible to those who need it, to nobody else", () => {
     const asked = await b.send("lz", `隐患 ${h.number} 照片`, { group: true, chat: "泡里村网格群" });
     expect(asked.filter((m) => m.chatId === "泡里村网格群").map((m) => m.text)).toEqual([`${h.number} 共1张照片，已私聊发给你（群里不发照片）。`]);
     expect(asked.filter((m) => m.chatId === "lz").map((m) => [m.text, m.image])).toEqual([[`${h.number} 照片 1/1`, photo]]);
-    expect(await one(b.send("zq", `隐患 ${h.number} 照片`))).toContain("你没有使用「隐患」的权限"); // another grid member
+    expect(await one(b.send("zq", `隐患 ${h.number} 照片`))).toContain("的照片只发给复查人、辖区领导和上报人、整改责任人本人"); // another grid member
     expect(await one(b.send("wf", `隐患 ${h.number} 照片`))).toContain("只能用于你的辖区");
     expect([...(await reasons(b, "zq")), ...(await reasons(b, "wf"))]).toEqual(["hazard.photos:role", "hazard.photos:scope"]);
   });

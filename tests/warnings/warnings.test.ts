@@ -175,7 +175,10 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     await b.send("lwd", "跳过");
     await b.send("lwd", "确认");
     const w = await b.app.store.db.warning.findFirstOrThrow();
-    expect(texts(await b.send("lz", `解除预警 ${w.number}`) as never).join()).toContain(`预警 ${w.number} 已解除`); // a leader over the target region
+    // A warning is lifted where it was issued: the township's leader may not lift the county's.
+    expect(texts(await b.send("lz", `解除预警 ${w.number}`) as never).join()).toBe(`预警 ${w.number} 由李卫东（示范县）发布，解除或升级须由发布人或该级领导办理。`);
+    expect((await b.app.store.db.warning.findFirstOrThrow()).status).toBe("active");
+    expect(texts(await b.send("lwd", `解除预警 ${w.number}`) as never).join()).toContain(`预警 ${w.number} 已解除`);
     const lifted = b.channel.sent.filter((m) => m.text === `【预警解除】${w.number} 暴雨蓝色预警已解除。`);
     expect(lifted.map((m) => m.chatId)).toEqual(["泡里村网格群"]);
     expect((await b.app.store.db.warning.findFirstOrThrow()).status).toBe("lifted");
