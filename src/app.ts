@@ -60,7 +60,8 @@ export function commandRegistry(config: BotConfig, dataDir: string): CommandDef<
 
 /** The README's permission section: the policy table with the chat words that use each action. */
 export function permissionSection(commands: readonly CommandDef<Tx>[]): string {
-  const words = new Map<string, string[]>([["public", ["帮助"]]]);
+  // 帮助 is the core's own; self-binding is decided inside the 绑定 dialog (domain/binding.ts).
+  const words = new Map<string, string[]>([["public", ["帮助"]], ["identity.self_bind", ["`绑定`"]]]);
   for (const c of commands) {
     const word = `\`${c.keywords[0] ?? `/${c.slash[0]}`}\``;
     for (const a of new Set([c.permission, ...(c.checks ?? []).map((x) => x.action)])) words.set(a, [...(words.get(a) ?? []), word]);

@@ -5,10 +5,7 @@
 import crypto from "node:crypto";
 import { say, type Say } from "../prompts/catalog.js";
 import { audit } from "../store/audit.js";
-import { rankOf } from "./policy.js";
-
-/** The highest role rank that may bind itself by name and mobile (网格员, 灾害信息员, 值班员). */
-const SELF_BIND_MAX_RANK = 1;
+import { can } from "./policy.js";
 import type { Tx } from "../store/db.js";
 import { bindIdentity, bindLock, findInvite, peopleNamed, saveBindLock, useInvite } from "../store/org.js";
 import { formatLocal } from "../time/shanghai.js";
@@ -96,7 +93,7 @@ export async function attemptBind(tx: Tx, r: BindRequest, now: Date): Promise<Sa
   if (!person.active) return say("core.inactive");
   // A name and a mobile are known to colleagues: leaders and admins bind by an invite code or
   // through an admin (绑定成员), so nobody takes over an account that can issue warnings or manage people.
-  if (rankOf(person.roles) >= SELF_BIND_MAX_RANK + 1) {
+  if (!can({ roles: [], active: true }, "identity.self_bind", { roles: person.roles }).ok) {
     await audit(tx, { at: now, actor, action: "identity.bind_failed", entity: "chat", entityId: actor, after: { reason: "needs_invite", personId: person.id } });
     return say("bind.need_invite", { roles: person.roles.join("、") });
   }

@@ -30,6 +30,8 @@ export interface Rule {
   rank?: true;
   /** The actor must not be the target's `self`: not verify one's own rectification, not deactivate oneself. */
   notSelf?: true;
+  /** The target's roles rank at most this (self-binding by name and mobile: not for leaders and admins). */
+  maxRank?: number;
   /** What it allows, for the README (Chinese, like the rest of the bot). */
   doc: string;
 }
@@ -38,6 +40,7 @@ const LEADERS = ["局领导", "带班领导"] as const;
 
 export const POLICY = {
   public: { roles: "anyone", scope: "none", doc: "帮助、绑定本人账号" },
+  "identity.self_bind": { roles: "anyone", scope: "none", maxRank: 1, doc: "凭姓名和手机号自助绑定：只限网格员、灾害信息员、值班员（领导和管理员须用邀请码或由管理员代为绑定，以防冒用）" },
   member: { roles: "member", scope: "none", doc: "在岗人员的命令入口：本人事务（我的隐患、我的提醒、收到、群信息），涉及具体对象的再按下列权限判断" },
   "region.read": { roles: "member", scope: "region", doc: "查看本辖区的统计、周报月报、图表和台账" },
   "hazard.report": { roles: ["网格员", "灾害信息员", "局领导", "带班领导", "管理员"], scope: "none", doc: "上报隐患" },
@@ -54,7 +57,7 @@ export const POLICY = {
   "duty.approve": { roles: LEADERS, scope: "party", party: true, doc: "同意或拒绝换班：只有该班次的带班领导" },
   "duty.schedule": { roles: ["管理员"], scope: "region", doc: "排班、导入排班表（值班员和带班领导都须在本辖区）" },
   "warning.issue": { roles: ["局领导", "带班领导", "值班员"], scope: "region", doc: "向本辖区发布预警" },
-  "warning.manage": { roles: LEADERS, scope: "region", party: true, doc: "预警情况、解除、升级（发布人，或辖区覆盖全部预警区域的领导）" },
+  "warning.manage": { roles: LEADERS, scope: "region", party: true, doc: "预警情况、解除、升级（发布人，或辖区覆盖全部预警区域的领导；解除和升级还须覆盖发布人所在的层级）" },
   "org.admin": { roles: ["管理员"], scope: "region", doc: "管理员命令：邀请码、未绑定成员、导入花名册" },
   "org.person.change": { roles: ["管理员"], scope: "region", rank: true, notSelf: true, doc: "增改人员、停用启用：人员现在和改后所在区域都须在本辖区，不能授予或取消（含停用）高于本人的角色，不能改自己的角色、不能停用自己（县级局领导的任免由运维导入花名册）" },
   "org.bind": { roles: ["管理员"], scope: "region", notSelf: true, doc: "绑定成员、邀请码、解绑：该账号原绑定的人和新绑定的人都须在本辖区，不能解绑自己（领导和管理员只能这样绑定，不能凭姓名手机号自助绑定）" },
@@ -96,6 +99,7 @@ const NO_TARGET: Target = {};
 
 export function can(p: Profile, action: Action, t: Target = NO_TARGET): Decision {
   const rule: Rule = POLICY[action];
+  if (rule.maxRank !== undefined && t.roles && rankOf(t.roles) > rule.maxRank) return { ok: false, reason: "rank" };
   if (rule.roles === "anyone") return { ok: true };
   if (p.personId === undefined) return { ok: false, reason: "unbound" };
   if (!p.active) return { ok: false, reason: "inactive" };
@@ -132,7 +136,7 @@ const SCOPE_DOC: Record<ScopeRule, string> = { none: "—", region: "本辖区�
 export function policyMarkdown(commands: ReadonlyMap<string, readonly string[]>): string {
   const lines = ["| 权限 | 谁可以 | 范围 | 说明 | 命令 |", "|---|---|---|---|---|"];
   for (const [action, rule] of Object.entries(POLICY) as [Action, Rule][]) {
-    const extra = [rule.party && rule.scope !== "party" ? "或当事人" : "", rule.rank ? "不越级授权" : "", rule.notSelf ? "不对自己" : ""].filter(Boolean).join("，");
+    const extra = [rule.party && rule.scope !== "party" ? "或当事人" : "", rule.rank ? "不越级授权" : "", rule.notSelf ? "不对自己" : "", rule.maxRank !== undefined ? "限一般角色" : ""].filter(Boolean).join("，");
     const scope = SCOPE_DOC[rule.scope] + (extra ? `；${extra}` : "");
     lines.push(`| \`${action}\` | ${rolesOf(rule)} | ${scope} | ${rule.doc} | ${(commands.get(action) ?? []).join("、") || "—"} |`);
   }
