@@ -4,6 +4,9 @@
  */
 import type { PromptKey, Say } from "../prompts/catalog.js";
 import type { AccessTarget, Actor, Denial } from "./ports.js";
+import { stripArgStart } from "./normalize.js";
+
+export { stripArgStart };
 import type { InboundMessage } from "./messages.js";
 
 export interface CommandContext<Tx> {
@@ -97,11 +100,6 @@ export type RouteResult<Tx> = { kind: "command"; match: CommandMatch<Tx> } | { k
  * `整改YH-…`, `换班11月26日`). A Chinese character may not: `确认一下` is not `确认`.
  */
 const ARG_START = /^[\s:：,，、;；(（[【0-9a-z+]/;
-
-/** The arguments without the separator people put after the keyword. */
-export function stripArgStart(s: string): string {
-  return s.replace(/^[\s:：,，、;；]+/, "").trim();
-}
 
 const SLASH = /^\/([a-z][a-z0-9_]*)(?:@[a-z0-9_]+)?(?:\s+([\s\S]*))?$/i;
 

@@ -12,6 +12,19 @@ export function sanitize(raw: string): string {
   return raw.replace(CONTROL, "").replace(/\r\n?/g, "\n").trim();
 }
 
+/**
+ * Full-width ASCII folded to half-width one character for one (`ＹＨ－２０` → `YH-20`), so
+ * positions found in the folded text are positions in the original.
+ */
+export function foldFullWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
+}
+
+/** Arguments without the separator people put after a keyword or a number (`邀请码：138…`, `YH-… ，已完成`). */
+export function stripArgStart(s: string): string {
+  return s.replace(/^[\s:：,，、;；]+/, "").trim();
+}
+
 export function normalizeForMatch(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 }

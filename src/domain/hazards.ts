@@ -3,6 +3,7 @@
  * as plain functions. "隐患就是事故": a hazard is reported, rectified by a deadline,
  * verified and closed (销号); overdue ones escalate.
  */
+import { foldFullWidth, stripArgStart } from "../core/normalize.js";
 import { addDays, toLocalDate, type LocalDate } from "../time/shanghai.js";
 
 export const SECTORS = [
@@ -92,12 +93,17 @@ const BARE_NUMBER = /^\s*(\d{8})\s*[-_—–－·.]\s*(\d{4})\s*$/;
  * surroundings joined), for a note or a word such as 照片.
  */
 export function findHazardNumber(text: string): { number: string; before: string; rest: string } | null {
-  // Folded character by character (full-width ＹＨ－２０… → YH-20…) so positions stay those of
-  // the original, whose surroundings (a note with its ，) are returned as typed.
-  const folded = text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
+  // Folded one for one, so the surroundings (a note with its ，) are returned as typed.
+  const folded = foldFullWidth(text);
   const m = NUMBER_IN_TEXT.exec(folded) ?? BARE_NUMBER.exec(folded);
   if (!m) return null;
   return { number: `YH-${m[1]}-${m[2]}`, before: text.slice(0, m.index).trim(), rest: text.slice(m.index + m[0].length).trim() };
+}
+
+/** The number a command or an answer starts with (only punctuation before it), and what follows, separators dropped. */
+export function leadingHazardNumber(text: string): { number: string; rest: string } | null {
+  const f = findHazardNumber(text);
+  return f && /^[\s\p{P}\p{S}]*$/u.test(f.before) ? { number: f.number, rest: stripArgStart(f.rest) } : null;
 }
 
 /** "照片", "的照片", "查看现场照片", "图片" …: the person asks for the pictures. */

@@ -2,6 +2,7 @@
  * Warnings (预警) and call-and-response (叫应): vocabulary, levels, the cycle
  * settings per level, reading an official warning text, and the status figures.
  */
+import { foldFullWidth, stripArgStart } from "../core/normalize.js";
 import { say, type Say } from "../prompts/catalog.js";
 
 export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "其他"] as const;
@@ -72,9 +73,9 @@ export const WARNING_NUMBER = /^YJ-\d{8}-\d{2,}$/i;
 
 /** A warning number as people type it (any case or dash, full-width, glued to the next word); `rest` is what follows. */
 export function findWarningNumber(text: string): { number: string; rest: string } | null {
-  const folded = text.replace(/[\uff01-\uff5e]/g, (c) => c.normalize("NFKC"));
+  const folded = foldFullWidth(text);
   const m = /y\s*j\s*[-_—–·.]?\s*(\d{8})\s*[-_—–·.]?\s*(\d{2,})(?!\d)/i.exec(folded);
-  return m ? { number: `YJ-${m[1]}-${m[2]}`, rest: text.slice(m.index + m[0].length).trim() } : null;
+  return m ? { number: `YJ-${m[1]}-${m[2]}`, rest: stripArgStart(text.slice(m.index + m[0].length)) } : null;
 }
 
 /**

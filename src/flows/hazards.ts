@@ -6,7 +6,7 @@
 import type { Access, CommandContext, CommandDef, StartFlow } from "../core/commands.js";
 import type { Actor } from "../core/ports.js";
 import type { Answers, FlowDef } from "../core/flow-types.js";
-import { ASKS_FOR_PHOTOS, findHazardNumber, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "../domain/hazards.js";
+import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "../domain/hazards.js";
 import { parseQuickHazard } from "../domain/hazard-quick.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { audit } from "../store/audit.js";
@@ -201,13 +201,7 @@ async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[
 
 /** The hazard number a command starts with (typed any way people type it). */
 function numberArg(args: string): string | null {
-  const f = findHazardNumber(args);
-  return f && /^[\s\p{P}\p{S}]*$/u.test(f.before) ? f.number : null;
-}
-
-/** What follows the number (a progress note, a supervision level), punctuation at its start dropped. */
-function afterNumber(args: string): string {
-  return (findHazardNumber(args)?.rest ?? "").replace(/^[\s:：,，、]+/, "").trim();
+  return leadingHazardNumber(args)?.number ?? null;
 }
 
 const startWith = (flow: string, answers: Answers, intro: Say[] = []): StartFlow => ({ startFlow: flow, answers, intro });
@@ -291,8 +285,9 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       id: "hazard-progress", keywords: ["进展"], slash: ["progress"], describe: "hazard.progress.describe", permission: "member",
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
-        const n = numberArg(ctx.args);
-        const note = afterNumber(ctx.args);
+        const arg = leadingHazardNumber(ctx.args);
+        const n = arg?.number;
+        const note = arg?.rest ?? "";
         if (!n || note.length < 2) return [say("org.usage", { usage: "进展 YH-20261125-0001 已完成储罐区防火堤施工50%" })];
         const h = await hz.hazardByNumber(ctx.tx, n);
         if (!h) return [say("hazard.not_found", { number: n })];
@@ -307,8 +302,9 @@ export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
 }
 
 async function list(ctx: CommandContext<Tx>): Promise<Say[]> {
-  const num = numberArg(ctx.args);
-  const lv = afterNumber(ctx.args).replace(/(级|级督办|挂牌)$/, "");
+  const arg = leadingHazardNumber(ctx.args);
+  const num = arg?.number;
+  const lv = (arg?.rest ?? "").replace(/(级|级督办|挂牌)$/, "");
   if (!num || !(SUPERVISION_LEVELS as readonly string[]).includes(lv)) return [say("org.usage", { usage: "挂牌督办 YH-20261125-0001 县（省/市/县）" })];
   const h = await hz.hazardByNumber(ctx.tx, num);
   if (!h) return [say("hazard.not_found", { number: num })];

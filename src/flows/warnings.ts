@@ -214,7 +214,7 @@ export async function warningStatus(tx: Tx, w: WarningRow, scope?: string): Prom
 
 function warningArg(args: string): { number: string | null; rest: string } {
   const f = findWarningNumber(args);
-  return f ? { number: f.number, rest: f.rest.replace(/^[\s:：,，]+/, "") } : { number: null, rest: "" };
+  return f ? { number: f.number, rest: f.rest } : { number: null, rest: "" };
 }
 
 /** The warning as the policy sees it: its areas, its issuer. */
