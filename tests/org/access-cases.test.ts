@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { can } from "../../src/domain/policy.js";
 import { pruneMedia, saveMedia } from "../../src/channels/media.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
-import { createHazard } from "../../src/store/hazards.js";
-import { personByMobile } from "../../src/store/org.js";
+import { importInChat, seedHazard, selfBind, tinyJpeg } from "../helpers/org-fixtures.js";
 import { tmpDir } from "../helpers/tmp.js";
 
 let bots: TestBot[] = [];
@@ -30,17 +29,10 @@ const denials = (b: TestBot, actor: string) => b.app.store.db.auditLog.findMany(
 const reasons = async (b: TestBot, actor: string) => (await denials(b, actor)).map((d) => { const a = JSON.parse(d.after!); return `${a.action}:${a.reason}`; });
 const rolesOf = async (b: TestBot, mobile: string) => (await b.app.store.db.person.findUniqueOrThrow({ where: { mobile }, include: { roles: true, region: true } }));
 
-function rosterFile(body: string) {
-  const f = path.join(tmpDir(), "花名册.csv");
-  fs.writeFileSync(f, `姓名,手机号,区域,角色\n${body}`);
-  return { attachments: [{ kind: "file" as const, path: f, name: "花名册.csv" }] };
-}
-
 describe("scope is checked on what exists and on what it becomes", () => {
   it("a township admin's roster row cannot move the county chief into a grid; the other rows import and the chief still issues warnings", async () => {
     const b = await bot();
-    await b.send("tadm", "导入花名册");
-    const r = await one(b.send("tadm", "", rosterFile("张建国,13800000001,示范县/渠阳镇/泡里村/网格1,网格员\n钱七,13700000001,示范县/渠阳镇/泡里村/网格2,网格员\n")));
+    const r = await importInChat(b, "tadm", "张建国,13800000001,示范县/渠阳镇/泡里村/网格1,网格员\n钱七,13700000001,示范县/渠阳镇/泡里村/网格2,网格员\n");
     expect(r).toContain("新增1人");
     expect(r).toContain("第2行：张建国（13800000001）现属“示范县”，不在你的管理范围（示范县/渠阳镇）内，未导入");
     const chief = await rolesOf(b, "13800000001");
@@ -51,16 +43,14 @@ describe("scope is checked on what exists and on what it becomes", () => {
 
   it("an admin cannot grant himself (or anyone) a role above his own, nor take one away", async () => {
     const b = await bot();
-    await b.send("tadm", "导入花名册");
-    const r = await one(b.send("tadm", "", rosterFile("冯刚,13800000013,示范县/渠阳镇,管理员、局领导\n刘志强,13800000005,示范县/渠阳镇,带班领导\n陈红,13800000006,示范县/渠阳镇,值班员、带班领导\n")));
+    const r = await importInChat(b, "tadm", "冯刚,13800000013,示范县/渠阳镇,管理员、局领导\n刘志强,13800000005,示范县/渠阳镇,带班领导\n陈红,13800000006,示范县/渠阳镇,值班员、带班领导\n");
     expect(r).toContain("第2行：冯刚（13800000013）：不能授予或取消高于你本人的角色（局领导），未导入");
     expect(r).toContain("第3行：刘志强（13800000005）：不能授予或取消高于你本人的角色（局领导），未导入");
     expect(r).toContain("更新1人"); // 陈红 may be made 带班领导 by an admin
     expect((await rolesOf(b, "13800000013")).roles.map((x) => x.role)).toEqual(["管理员"]);
     expect((await rolesOf(b, "13800000005")).roles.map((x) => x.role).sort()).toEqual(["局领导", "带班领导"].sort());
     // Nor his own roles at all, even one of his rank.
-    await b.send("tadm", "导入花名册");
-    expect(await one(b.send("tadm", "", rosterFile("冯刚,13800000013,示范县/渠阳镇,管理员、带班领导\n")))).toContain("第2行：冯刚（13800000013）是你本人：自己的角色须由其他管理员调整，未导入");
+    expect(await importInChat(b, "tadm", "冯刚,13800000013,示范县/渠阳镇,管理员、带班领导\n")).toContain("第2行：冯刚（13800000013）是你本人：自己的角色须由其他管理员调整，未导入");
     expect(await reasons(b, "tadm")).toEqual(["org.person.change:rank", "org.person.change:rank", "org.person.change:self"]);
   });
 
@@ -111,28 +101,17 @@ describe("what the first trial found", () => {
 
   it("a leader's or admin's identity cannot be taken by typing a name and a mobile; an impostor can be unbound", async () => {
     const b = await bot();
-    await b.send("stranger", "绑定");
-    await b.send("stranger", "张建国");
-    expect(await one(b.send("stranger", "13800000001"))).toContain("领导和管理员的账号须使用管理员发放的邀请码绑定");
+    expect(await selfBind(b, "stranger", "张建国", "13800000001")).toContain("领导和管理员的账号须使用管理员发放的邀请码绑定");
     expect(await b.app.store.db.chatIdentity.count({ where: { platformUserId: "stranger" } })).toBe(0);
-    await b.send("stranger2", "绑定");
-    await b.send("stranger2", "赵敏");
-    expect(await one(b.send("stranger2", "138 0000 0004"))).toContain("未绑定");
+    expect(await selfBind(b, "stranger2", "赵敏", "138 0000 0004")).toContain("未绑定");
     // A grid member still binds himself; the county admin can unbind a wrongly bound leader.
-    await b.send("yang2", "绑定");
-    await b.send("yang2", "周强");
-    expect(await one(b.send("yang2", "13800000009"))).toContain("绑定成功：周强");
+    expect(await selfBind(b, "yang2", "周强", "13800000009")).toContain("绑定成功：周强");
     expect(await one(b.send("adm", "解绑 13800000001"))).toContain("已解除 张建国 的1个账号绑定");
   });
 
   it("县级挂牌督办 is the county's: a township leader can neither list a hazard nor close a listed one", async () => {
     const b = await bot();
-    const u1 = (await personByMobile(b.app.store.db, "13800000007"))!;
-    const region = await b.app.store.db.region.findUniqueOrThrow({ where: { path: u1.regionPath } });
-    const h = await b.app.store.db.$transaction((tx) => createHazard(tx, {
-      reporterId: u1.id, responsibleId: u1.id, regionId: region.id, regionPath: region.path, place: "泡里村加油站", sector: "危化品", description: "油罐区防火堤开裂",
-      level: "重大", photos: [], responsibleUnit: "泡里村加油站", deadline: "2026-12-25",
-    }, "test", b.clock.now()));
+    const h = await seedHazard(b, "13800000007", { level: "重大", description: "油罐区防火堤开裂", deadline: "2026-12-25" });
     expect(await one(b.send("lz", `挂牌督办 ${h.number} 县`))).toBe(`县级挂牌督办由县级领导登记，${h.number} 未挂牌。请报县应急管理局办理。`);
     expect(await one(b.send("chief", `挂牌督办 ${h.number} 县`))).toContain("已列入县级挂牌督办");
     await b.send("u1", `整改 ${h.number}`);
@@ -146,7 +125,7 @@ describe("what the first trial found", () => {
 
   it("the reporter sees his own hazard's photos; 排班 takes only officers of one unit, led from it or above", async () => {
     const b = await bot();
-    const photo = (await saveMedia(tmpDir(), Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex"))).path;
+    const photo = await tinyJpeg();
     await b.send("u1", "隐患 泡里村加油站 灭火器过期 一般 3天");
     for (const a of ["加油站东侧", "", "完成", "加油站", "跳过", "确认"]) await b.send("u1", a, a === "" ? { attachments: [{ kind: "photo", path: photo }] } : {});
     const h = await b.app.store.db.hazard.findFirstOrThrow();
@@ -159,8 +138,7 @@ describe("what the first trial found", () => {
 
   it("a roster row may name a region the short way; the skipped rows are not reported as missing", async () => {
     const b = await bot();
-    await b.send("tadm", "导入花名册");
-    const r = await one(b.send("tadm", "", rosterFile("陈红,13800000006,渠阳镇,值班员\n钱七,13700000001,泡里村/网格3,网格员\n张建国,13800000001,渠阳镇,网格员\n")));
+    const r = await importInChat(b, "tadm", "陈红,13800000006,渠阳镇,值班员\n钱七,13700000001,泡里村/网格3,网格员\n张建国,13800000001,渠阳镇,网格员\n");
     expect(r).toContain("新增1人");
     expect((await rolesOf(b, "13700000001")).region.path).toBe("示范县/渠阳镇/泡里村/网格3");
     expect(r).toContain("第4行：张建国");
@@ -241,9 +219,7 @@ describe("permissions are asked again when a dialog completes", () => {
 describe("evidence visible to those who need it, to nobody else", () => {
   it("隐患 YH-… 照片 goes privately to a verifier in scope, and is refused to others", async () => {
     const b = await bot();
-    const dir = tmpDir();
-    const jpg = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
-    const photo = (await saveMedia(dir, jpg)).path;
+    const photo = await tinyJpeg();
     await b.send("u1", "隐患 泡里村加油站 灭火器过期 一般 3天");
     for (const a of ["加油站东侧", "", "完成", "加油站", "跳过", "确认"]) await b.send("u1", a, a === "" ? { attachments: [{ kind: "photo", path: photo }] } : {});
     const h = await b.app.store.db.hazard.findFirstOrThrow();
@@ -274,9 +250,7 @@ describe("evidence visible to those who need it, to nobody else", () => {
 
   it("mobiles typed in the bind dialog are masked in the audit log", async () => {
     const b = await bot();
-    await b.send("newbie", "绑定");
-    await b.send("newbie", "黄丽");
-    await b.send("newbie", "13800000008");
+    await selfBind(b, "newbie", "黄丽", "13800000008");
     // The roster's own rows (person.create) carry the mobile by design; what the dialog left must not.
     const rows = await b.app.store.db.auditLog.findMany({ where: { NOT: { action: { startsWith: "person." } } } });
     expect(rows.some((r) => `${r.before}${r.after}`.includes("13800000008"))).toBe(false);

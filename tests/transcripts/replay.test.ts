@@ -9,12 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { z } from "zod";
-import { saveMedia } from "../../src/channels/media.js";
 import { projectPath } from "../../src/paths.js";
-import { createHazard } from "../../src/store/hazards.js";
-import { personByMobile } from "../../src/store/org.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
-import { tmpDir } from "../helpers/tmp.js";
+import { seedHazard, tinyJpeg } from "../helpers/org-fixtures.js";
 
 const Role = z.object({ who: z.string(), expect: z.string(), denied: z.boolean() });
 const Transcript = z.object({ title: z.string(), setup: z.enum(["none", "hazard-with-photo"]), roles: z.record(z.string(), z.array(Role)) }).catchall(z.unknown());
@@ -41,13 +38,7 @@ for (const file of files) {
     beforeAll(async () => {
       b = await startBot({ bind: BIND });
       if (t.setup === "hazard-with-photo") {
-        const u1 = (await personByMobile(b.app.store.db, "13800000007"))!;
-        const region = await b.app.store.db.region.findUniqueOrThrow({ where: { path: u1.regionPath } });
-        const photo = (await saveMedia(tmpDir(), Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex"))).path;
-        const h = await b.app.store.db.$transaction((tx) => createHazard(tx, {
-          reporterId: u1.id, responsibleId: u1.id, regionId: region.id, regionPath: region.path, place: "泡里村加油站", sector: "危化品", description: "灭火器过期未更换",
-          level: "一般", photos: [photo], responsibleUnit: "泡里村加油站", deadline: "2026-11-28",
-        }, "test", b.clock.now()));
+        const h = await seedHazard(b, "13800000007", { photos: [await tinyJpeg()] });
         vars = numberForms(h.number);
       }
       for (const [group, roles] of Object.entries(t.roles)) {
