@@ -8,12 +8,12 @@ import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
 import { can, isAction, policyMarkdown } from "./domain/policy.js";
 import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
-import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
+import { hazardCommands, hazardLedgerRenderer, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
 import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
 import { seasonalJob } from "./flows/seasonal.js";
-import { rollupCommands, rollupJobs, statsCommand } from "./flows/stats.js";
+import { rollupCommands, rollupJobs, rollupRenderer, statsCommand } from "./flows/stats.js";
 import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./flows/warnings.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
@@ -26,7 +26,11 @@ import { projectPath } from "./paths.js";
 import { Prompts } from "./prompts/load.js";
 import { loadBotConfig, type BotConfig } from "./scheduler/config.js";
 import { Scheduler, type JobDef } from "./scheduler/scheduler.js";
-import { prismaCoreStore } from "./store/core-store.js";
+import { prismaCoreStore, prismaRenderStore } from "./store/core-store.js";
+import { RenderRunner } from "./core/renders.js";
+import type { Renderer } from "./core/effects.js";
+import type { TickJob } from "./core/jobs.js";
+import type { Say } from "./prompts/catalog.js";
 import { openStore, type Store, type Tx } from "./store/db.js";
 import { pruneOld } from "./store/housekeeping.js";
 import { pruneMedia } from "./channels/media.js";
@@ -45,6 +49,8 @@ export interface AppOptions {
   identity?: IdentityResolver;
   /** How long a channel may take to start before it is given up (default 30 s). */
   channelStartTimeoutMs?: number;
+  /** Wraps each renderer (tests hold a render open to show what else goes on meanwhile). */
+  wrapRenderer?: (kind: string, r: Renderer) => Renderer;
   /** Sender options per channel (tests inject a fake sleep). */
   senderSleep?: (ms: number) => Promise<void>;
 }
@@ -53,8 +59,8 @@ export interface AppOptions {
 export function commandRegistry(config: BotConfig, dataDir: string): CommandDef<Tx>[] {
   const routineDeps = { routines: config.routines, calendar: config.calendar };
   return [
-    ...orgCommands, ...hazardCommands({ dataDir }), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
-    ...rollupCommands({ dataDir }), statsCommand({ patrol: config.routines.patrol }), ...remindCommands,
+    ...orgCommands, ...hazardCommands(), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
+    ...rollupCommands(), statsCommand({ patrol: config.routines.patrol }), ...remindCommands,
   ];
 }
 
@@ -81,6 +87,8 @@ export interface App {
   prompts: Prompts;
   scheduler: Scheduler;
   senders: Map<string, OutboxSender>;
+  /** Charts, workbooks and ledgers, done after the commit that asked for them. */
+  renders: RenderRunner<Tx>;
   /**
    * Starts the channels. `realTime`: node-cron runs the jobs and each started
    * channel's sender drains in the background. `senders` alone starts the sender
@@ -134,41 +142,62 @@ export async function createApp(o: AppOptions): Promise<App> {
     sessionReminderLeadMs: o.env.SESSION_REMINDER_MINUTES * 60_000,
     log: o.log,
     onEnqueued: notify,
+    onRendersQueued: () => renders.kick(),
+  });
+  // Heavy work after the commit, on the read connection (core/renders.ts).
+  const render = (s: Say) => prompts.render(s);
+  const renders: RenderRunner<Tx> = new RenderRunner<Tx>({
+    store: prismaRenderStore(db), prompts, clock: o.clock, log: o.log, onEnqueued: notify,
+    renderers: new Map(([
+      ["rollup", rollupRenderer({ db: store.reader, render, dataDir })],
+      ["hazard-ledger", hazardLedgerRenderer({ db: store.reader, dataDir })],
+    ] as [string, Renderer][]).map(([k, r]) => [k, o.wrapRenderer ? o.wrapRenderer(k, r) : r])),
+  });
+  /** A feature's scheduled work, handled by the core like a message (core/jobs.ts). */
+  const asJob = (j: TickJob<Tx>): JobDef => ({
+    name: j.name,
+    ...(j.catchUpWithinMs !== undefined ? { catchUpWithinMs: j.catchUpWithinMs } : {}),
+    run: async (at) => void (await core.tick(j, at)),
+    ...(j.nextWorkAt ? { nextWorkAt: (at: Date) => j.nextWorkAt!(at) } : {}),
   });
 
   const jobs: JobDef[] = [
     {
       name: "session-sweep",
-      run: async () => void (await core.sweep()),
+      run: async (at) => void (await core.sweep(at)),
       nextWorkAt: () => nextSessionDeadline(db, o.env.SESSION_REMINDER_MINUTES * 60_000),
     },
-    reminderJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
-    ...hazardJobs({ db, rules: config.hazards, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
-    ...routineJobs({ ...routineDeps, db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
-    ...dutyJobs({ db, rules: config.duty, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
-    warningJob({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify }),
-    seasonalJob({ db, reminders: config.seasonal, now: () => o.clock.now(), notify }),
-    ...rollupJobs({ db, render: (s) => prompts.render(s), now: () => o.clock.now(), notify, dataDir }),
+    ...[
+      reminderJob({ db }),
+      ...hazardJobs({ db, rules: config.hazards }),
+      ...routineJobs({ ...routineDeps, db }),
+      ...dutyJobs({ db, rules: config.duty }),
+      warningJob({ db }),
+      seasonalJob({ db, reminders: config.seasonal }),
+      ...rollupJobs({ db }),
+    ].map(asJob),
     {
       name: "housekeeping",
       catchUpWithinMs: 24 * 60 * 60_000,
-      run: async () => {
-        const now = o.clock.now();
+      run: async (now) => {
         o.log.info({ ...(await pruneOld(db, now)), media: pruneMedia(dataDir, now, o.env.MEDIA_RETENTION_DAYS) }, "housekeeping: old delivery records and media pruned");
       },
     },
     ...(o.jobs ?? []),
   ];
   const drain = async () => {
+    // Renders first: their results are outbox rows too.
+    await renders.idle();
     for (const [name, s] of senders) if (started.has(name)) await s.drain();
   };
   const scheduler = new Scheduler({ db, jobs, config, clock: o.clock, log: o.log });
 
   const started = new Set<string>();
   return {
-    core, store, prompts, scheduler, senders, drain, started,
+    core, store, prompts, scheduler, senders, renders, drain, started,
     async start(opts = {}) {
       for (const s of senders.values()) await s.recover();
+      await renders.recover();
       await scheduler.catchUp();
       // Channels start side by side, each with a deadline: one that is down (bad token,
       // no puppet, a network that swallows packets) must not hold up or take down the others.
@@ -195,6 +224,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       await scheduler.stop();
       for (const ch of o.channels) await ch.stop().catch(() => undefined);
       await core.idle();
+      await renders.idle();
       for (const s of senders.values()) await s.stop();
       await store.close();
     },

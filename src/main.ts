@@ -43,13 +43,12 @@ async function main(): Promise<number> {
     const stopped = new Promise<void>((resolve) => {
       for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
     });
-    if (withConsole) await Promise.race([stopped, runInteractive({ input: process.stdin, output: process.stdout, now: () => clock.now(), advanceTo: async () => false, handle: (m) => app.core.handle(m), drain: () => app.senders.get("console")!.drain() })]);
+    if (withConsole) await Promise.race([stopped, runInteractive({ input: process.stdin, output: process.stdout, now: () => clock.now(), advanceTo: async () => false, handle: (m) => app.core.handle(m), drain: () => app.drain() })]);
     else await stopped;
     await app.stop();
     return 0;
   }
 
-  const consoleSender = app.senders.get("console")!;
   // Until the first message, a script may set its scene anywhere in time (so a
   // replay is deterministic); after that the clock only moves forward.
   let handled = 0;
@@ -66,9 +65,9 @@ async function main(): Promise<number> {
   // The console alone runs the clock itself (jobs fire as it moves), so its output is in order.
   await app.start({ realTime: false });
   const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
-  const timer = jsonl ? null : setInterval(() => void tick().then(() => consoleSender.drain()), 15_000);
+  const timer = jsonl ? null : setInterval(() => void tick().then(() => app.drain()), 15_000);
   try {
-    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => (handled++, app.core.handle(m)), drain: () => consoleSender.drain() };
+    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => (handled++, app.core.handle(m)), drain: () => app.drain() };
     if (jsonl) await runJsonl({ ...deps, log, tick });
     else await runInteractive({ ...deps, output: process.stdout });
   } finally {

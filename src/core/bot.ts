@@ -15,6 +15,8 @@ import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
 import { pickChoice } from "./answers.js";
 import type { AccessTarget, Actor, CoreStore, Denial, IdentityResolver, OutboxItem, Policy, SessionKey, SessionRecord } from "./ports.js";
 import type { Access, AccessAbout } from "./commands.js";
+import type { Effect } from "./effects.js";
+import type { TickJob } from "./jobs.js";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -36,6 +38,8 @@ export interface CoreOptions<Tx> {
   log: Logger;
   /** Told after a commit that wrote outbox rows for these channels. */
   onEnqueued?: (channels: Set<string>) => void;
+  /** Told after a commit that queued renders (core/renders.ts). */
+  onRendersQueued?: () => void;
 }
 
 export type HandleOutcome = "handled" | "ignored" | "duplicate" | "error";
@@ -61,6 +65,8 @@ export class Core<Tx> {
   private readonly commands: CommandDef<Tx>[];
   /** The action asked again when a dialog completes. */
   private readonly flowPermission = new Map<string, string>();
+  /** Chats whose handling in progress queued a render: the runner is kicked after their commit. */
+  private readonly rendersFor = new Set<string>();
 
   constructor(private readonly o: CoreOptions<Tx>) {
     for (const f of o.flows) this.flows.set(f.id, f);
@@ -182,6 +188,8 @@ export class Core<Tx> {
     });
     // Senders are told only after the commit, so they never look for rows not yet there.
     if (replies.length && outcome === "handled") this.o.onEnqueued?.(new Set([msg.channel]));
+    // The same for renders: they start after the commit, outside its transaction.
+    if (this.rendersFor.delete(`${msg.channel}:${msg.chatId}`) && outcome === "handled") this.o.onRendersQueued?.();
     return outcome;
   }
 
@@ -233,7 +241,11 @@ export class Core<Tx> {
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
       return this.startFlow(tx, msg, actor, flow, now, reply, out.answers, out.intro);
     }
-    if ("says" in out) reply({ text: out.says.map(this.t).join("\n"), choices: [], ...(out.file ? { file: out.file } : {}), ...(out.image ? { image: out.image } : {}) });
+    if ("render" in out) {
+      await this.o.store.enqueueRender(tx, { ...out.render, target: this.out(msg, { text: "", choices: [] }, msg.messageId), at: now });
+      this.rendersFor.add(`${msg.channel}:${msg.chatId}`);
+      if (out.says?.length) reply({ text: out.says.map(this.t).join("\n"), choices: [] });
+    } else if ("says" in out) reply({ text: out.says.map(this.t).join("\n"), choices: [], ...(out.file ? { file: out.file } : {}), ...(out.image ? { image: out.image } : {}) });
     else if (out.length) reply({ text: out.map(this.t).join("\n"), choices: [] });
   }
 
@@ -385,12 +397,49 @@ export class Core<Tx> {
   }
 
   /**
+   * The clock's entry point for scheduled work: each item due at `at` in a
+   * transaction of its own, its effects written in it, senders and renders woken
+   * after the commits. Returns how many items were handled.
+   */
+  async tick(job: TickJob<Tx>, at: Date): Promise<number> {
+    const { store } = this.o;
+    const touched = new Set<string>();
+    let renders = false;
+    let n = 0;
+    for (const item of await job.due(at)) {
+      await store.transaction(async (tx) => {
+        const effects = await job.handle({ tx, at, t: this.t }, item);
+        const items = await this.commitEffects(tx, effects, at);
+        for (const c of items.channels) touched.add(c);
+        renders ||= items.renders;
+      });
+      n++;
+    }
+    if (touched.size) this.o.onEnqueued?.(touched);
+    if (renders) this.o.onRendersQueued?.();
+    return n;
+  }
+
+  /** Writes effects in the caller's transaction; says which channels and whether renders were touched. */
+  private async commitEffects(tx: Tx, effects: Effect[], now: Date): Promise<{ channels: Set<string>; renders: boolean }> {
+    const channels = new Set<string>();
+    let renders = false;
+    for (const e of effects) {
+      if ("notify" in e) {
+        if (e.notify.length === 0) continue;
+        await this.o.store.enqueue(tx, e.notify, now);
+        for (const i of e.notify) channels.add(i.channel);
+      } else if (await this.o.store.enqueueRender(tx, e.render)) renders = true;
+    }
+    return { channels, renders };
+  }
+
+  /**
    * The clock's entry point for dialogs: one reminder before a session expires,
    * then the expiry notice. Run every minute by the scheduler.
    */
-  async sweep(): Promise<{ reminded: number; expired: number }> {
+  async sweep(now: Date = this.o.clock.now()): Promise<{ reminded: number; expired: number }> {
     const { store } = this.o;
-    const now = this.o.clock.now();
     let reminded = 0;
     let expired = 0;
     const touched = new Set<string>();

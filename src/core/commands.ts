@@ -50,7 +50,7 @@ export interface CommandDef<Tx = unknown> {
   /** Flows `run` may open (so a dialog knows the words that start it: in refusals, expiry notices). */
   opens?: string[];
   /** Or runs this: replies, or opens a flow with some answers already filled in. */
-  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles>;
+  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles | Rendering>;
   /** The policy action checked before anything runs, on the actor alone (e.g. `public`, `member`, `org.admin`). */
   permission: string;
   /**
@@ -74,6 +74,16 @@ export interface WithFiles {
   says: Say[];
   file?: string;
   image?: string;
+}
+
+/**
+ * Heavy work asked for (a chart, a workbook): queued in the command's transaction
+ * and rendered after the commit (core/renders.ts); its result is the reply.
+ * `says` goes out at once (e.g. "正在生成…"), if given.
+ */
+export interface Rendering {
+  render: import("./effects.js").RenderRequest;
+  says?: Say[];
 }
 
 /** A command's way of opening a dialog with what it already knows. */

@@ -86,6 +86,8 @@ export interface CoreStore<Tx> {
   saveSession(tx: Tx, k: SessionKey, s: { flowId: string; state: unknown; now: Date; expiresAt: Date; isNew: boolean }): Promise<void>;
   deleteSession(tx: Tx, k: SessionKey): Promise<void>;
   enqueue(tx: Tx, items: OutboxItem[], now: Date): Promise<number>;
+  /** Queues heavy work for after the commit (core/renders.ts); false when its dedupe key was queued before. */
+  enqueueRender(tx: Tx, job: import("./effects.js").RenderJob): Promise<boolean>;
   audit(tx: Tx, e: AuditRecord): Promise<void>;
   sessionsToRemind(now: Date, leadMs: number): Promise<SessionRecord[]>;
   sessionsToExpire(now: Date): Promise<SessionRecord[]>;

@@ -11,14 +11,14 @@ import { parseHandover, validateDutyRoster, type DutyRules } from "../domain/dut
 import { RosterFileError } from "../domain/roster.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { formatOf, readRosterRows } from "../roster/read.js";
-import type { JobDef } from "../scheduler/scheduler.js";
+import type { TickJob } from "../core/jobs.js";
 import type { Db, Tx } from "../store/db.js";
 import * as duty from "../store/duty.js";
 import { personById } from "../store/org.js";
 import { formatLocal, fromLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, file, text } from "./inputs.js";
 import { rolesHolding, within } from "../domain/policy.js";
-import { toPerson, enqueueNoting } from "./notify.js";
+import { toPerson } from "./notify.js";
 import { audit } from "../store/audit.js";
 import { parseChineseDate } from "../time/chinese-date.js";
 
@@ -219,13 +219,10 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
 export interface DutyJobDeps {
   db: Db;
   rules: DutyRules;
-  render: (s: Say) => string;
-  now: () => Date;
-  notify: (channels: Set<string>) => void;
 }
 
 /** Before a shift: remind; no sign-in after the grace: remind again; later: tell the leader. Noon: remind, then tell the leader. */
-export function dutyJobs(d: DutyJobDeps): JobDef[] {
+export function dutyJobs(d: DutyJobDeps): TickJob<Tx>[] {
   const min = 60_000;
   const steps = (s: { startAt: Date; date: string }) => {
     const [y, mo, dd] = toLocalDate(s.startAt).split("-").map(Number) as [number, number, number];
@@ -239,40 +236,36 @@ export function dutyJobs(d: DutyJobDeps): JobDef[] {
     ].filter((x) => !x.kind.startsWith("noon") || x.at > s.startAt);
   };
 
-  async function due(now: Date) {
+  async function pending(now: Date) {
     const shifts = await duty.shiftsAround(d.db, now, 2 * HOUR, 0);
     const out: { s: (typeof shifts)[number]; kind: string; at: Date }[] = [];
     for (const s of shifts) for (const st of steps(s)) if (!s.events.some((e) => e.kind === st.kind)) out.push({ s, ...st });
     return out.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
+  type Step = Awaited<ReturnType<typeof pending>>[number];
 
-  const job: JobDef = {
+  const job: TickJob<Tx, Step> = {
     name: "duty",
     catchUpWithinMs: 6 * HOUR,
-    nextWorkAt: async () => (await due(d.now()))[0]?.at ?? null,
-    async run() {
-      const now = d.now();
-      const touched = new Set<string>();
-      for (const x of await due(now)) {
-        if (x.at > now) break;
-        const { s } = x;
-        await d.db.$transaction(async (tx) => {
-          const signedIn = s.events.some((e) => e.kind === "signin") || (await duty.eventOf(tx, s.id, "signin"));
-          const noon = await duty.noonReportOf(tx, s.id);
-          const officers = duty.idsOf(s.officerIds);
-          const names = (await Promise.all(officers.map((id) => personById(tx, id)))).map((p) => p?.name ?? "").join("、");
-          let items: OutboxItem[] = [];
-          const key = `duty:${s.id}:${x.kind}`;
-          if (x.kind === "remind" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.remind", { start: hhmm(s.startAt), region: s.regionPath })), `${key}:${id}`)));
-          if (x.kind === "late" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.late", { start: hhmm(s.startAt) })), `${key}:${id}`)));
-          if (x.kind === "escalate" && !signedIn) items = await toPerson(tx, s.leaderId, d.render(say("duty.job.escalate", { region: s.regionPath, start: hhmm(s.startAt), names })), key);
-          if (x.kind === "noon-remind" && !noon) for (const id of officers) items.push(...(await toPerson(tx, id, d.render(say("duty.job.noon_remind", { deadline: d.rules.noonDeadline })), `${key}:${id}`)));
-          if (x.kind === "noon-escalate" && !noon) items = await toPerson(tx, s.leaderId, d.render(say("duty.job.noon_escalate", { region: s.regionPath, names, deadline: d.rules.noonDeadline })), key);
-          await duty.addDutyEvent(tx, { shiftId: s.id, kind: x.kind, at: now, note: items.length ? "sent" : "not needed" });
-          await enqueueNoting(tx, items, now, touched);
-        });
-      }
-      if (touched.size) d.notify(touched);
+    nextWorkAt: async (now) => (await pending(now))[0]?.at ?? null,
+    due: async (now) => (await pending(now)).filter((x) => x.at <= now),
+    async handle({ tx, at: now, t }, x) {
+      const { s } = x;
+      // Done already (a second run of the same minute): nothing again.
+      if (await duty.eventOf(tx, s.id, x.kind)) return [];
+      const signedIn = s.events.some((e) => e.kind === "signin") || (await duty.eventOf(tx, s.id, "signin"));
+      const noon = await duty.noonReportOf(tx, s.id);
+      const officers = duty.idsOf(s.officerIds);
+      const names = (await Promise.all(officers.map((id) => personById(tx, id)))).map((p) => p?.name ?? "").join("、");
+      let items: OutboxItem[] = [];
+      const key = `duty:${s.id}:${x.kind}`;
+      if (x.kind === "remind" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, t(say("duty.job.remind", { start: hhmm(s.startAt), region: s.regionPath })), `${key}:${id}`)));
+      if (x.kind === "late" && !signedIn) for (const id of officers) items.push(...(await toPerson(tx, id, t(say("duty.job.late", { start: hhmm(s.startAt) })), `${key}:${id}`)));
+      if (x.kind === "escalate" && !signedIn) items = await toPerson(tx, s.leaderId, t(say("duty.job.escalate", { region: s.regionPath, start: hhmm(s.startAt), names })), key);
+      if (x.kind === "noon-remind" && !noon) for (const id of officers) items.push(...(await toPerson(tx, id, t(say("duty.job.noon_remind", { deadline: d.rules.noonDeadline })), `${key}:${id}`)));
+      if (x.kind === "noon-escalate" && !noon) items = await toPerson(tx, s.leaderId, t(say("duty.job.noon_escalate", { region: s.regionPath, names, deadline: d.rules.noonDeadline })), key);
+      await duty.addDutyEvent(tx, { shiftId: s.id, kind: x.kind, at: now, note: items.length ? "sent" : "not needed" });
+      return [{ notify: items }];
     },
   };
   return [job];

@@ -4,13 +4,14 @@
  * ledger, and the deadline and supervision jobs.
  */
 import type { Access, CommandContext, CommandDef, StartFlow } from "../core/commands.js";
+import type { Renderer } from "../core/effects.js";
 import type { Actor } from "../core/ports.js";
 import type { Answers, FlowDef } from "../core/flow-types.js";
 import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "../domain/hazards.js";
 import { parseQuickHazard } from "../domain/hazard-quick.js";
 import { say, type Say } from "../prompts/catalog.js";
 import { audit } from "../store/audit.js";
-import type { Tx } from "../store/db.js";
+import type { Db, Tx } from "../store/db.js";
 import * as hz from "../store/hazards.js";
 import { personById } from "../store/org.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
@@ -206,16 +207,26 @@ function numberArg(args: string): string | null {
 
 const startWith = (flow: string, answers: Answers, intro: Say[] = []): StartFlow => ({ startFlow: flow, answers, intro });
 
-export function hazardCommands(o: { dataDir: string }): CommandDef<Tx>[] {
+/** The ledger renderer (core/renders.ts): the period re-read at the request's moment, the workbook written outside any transaction. */
+export function hazardLedgerRenderer(o: { db: Db; dataDir: string }): Renderer {
+  return async (raw, at) => {
+    const p = raw as { region: string; period: string };
+    const period = parsePeriod(p.period, at)!;
+    const { file, summary } = await writeHazardLedger(o.db, { regionPath: p.region, period, now: at, dir: path.join(o.dataDir, "exports") });
+    const rate = summary.found ? `${((summary.rectified / summary.found) * 100).toFixed(1)}%` : "—";
+    return { says: [say("hazard.ledger.summary", { region: p.region, period: period.label, ...summary, rate })], file };
+  };
+}
+
+export function hazardCommands(): CommandDef<Tx>[] {
   return [
     {
       id: "hazard-ledger", keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
       run: async (ctx) => {
         const period = parsePeriod(ctx.args, ctx.now);
         if (!period) return [say("hazard.ledger.bad_period", { text: ctx.args })];
-        const { file, summary } = await writeHazardLedger(ctx.tx, { regionPath: ctx.actor.regionPath!, period, now: ctx.now, dir: path.join(o.dataDir, "exports") });
-        const rate = summary.found ? `${((summary.rectified / summary.found) * 100).toFixed(1)}%` : "—";
-        return { says: [say("hazard.ledger.summary", { region: ctx.actor.regionPath!, period: period.label, ...summary, rate })], file };
+        // The workbook is drawn after the commit (hazardLedgerRenderer), not in this transaction.
+        return { render: { kind: "hazard-ledger", params: { region: ctx.actor.regionPath!, period: ctx.args } } };
       },
     },
     { id: "hazard-report", keywords: ["上报隐患", "隐患上报"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report" },

@@ -2,7 +2,6 @@
 import type { OutboxItem } from "../core/ports.js";
 import type { Tx } from "../store/db.js";
 import { accountsOf, groupsAbove, personById } from "../store/org.js";
-import { enqueue } from "../store/outbox.js";
 
 /** Privately on each bound account; else @ in the nearest group of their region. */
 export async function toPerson(tx: Tx, personId: number, text: string, key: string): Promise<OutboxItem[]> {
@@ -17,14 +16,4 @@ export async function toPerson(tx: Tx, personId: number, text: string, key: stri
 
 export function toGroup(g: { channel: string; chatId: string }, text: string, key: string): OutboxItem[] {
   return [{ channel: g.channel, chatId: g.chatId, payload: { text, choices: [] }, dedupeKey: `${key}:${g.channel}:${g.chatId}` }];
-}
-
-/**
- * Writes a job's messages in its transaction and notes their channels, so the job
- * can wake those senders once after it is done.
- */
-export async function enqueueNoting(tx: Tx, items: OutboxItem[], now: Date, touched: Set<string>): Promise<void> {
-  if (items.length === 0) return;
-  await enqueue(tx, items, now);
-  for (const i of items) touched.add(i.channel);
 }

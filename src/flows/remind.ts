@@ -8,7 +8,7 @@ import type { OutboxItem } from "../core/ports.js";
 import { addReminder, isLate, REMINDER_CATEGORIES, reminderDueAt, settleReminder } from "../domain/reminders.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";
-import { enqueueNoting } from "./notify.js";
+import type { TickJob } from "../core/jobs.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "../store/reminders.js";
 import { formatLocal } from "../time/shanghai.js";
 import { choice, clockTime, date, text } from "./inputs.js";
@@ -53,25 +53,19 @@ export const remindCommands: CommandDef<Tx>[] = [
 ];
 
 /** The `reminders` job: delivers every due reminder to the chat it was made in. */
-export function reminderJob(deps: { db: Db; render: (s: Say) => string; now: () => Date; notify: (channels: Set<string>) => void }) {
+export function reminderJob(deps: { db: Db }): TickJob<Tx, Awaited<ReturnType<typeof dueReminders>>[number]> {
   return {
     name: "reminders",
     // Reminders missed while the bot was down are still worth sending (marked late).
     catchUpWithinMs: 24 * 60 * 60_000,
     nextWorkAt: () => nextReminderDue(deps.db),
-    async run(): Promise<void> {
-      const now = deps.now();
-      const touched = new Set<string>();
-      for (const r of await dueReminders(deps.db, now)) {
-        await deps.db.$transaction(async (tx) => {
-          if (!(await settleReminder(tx, r.id, now))) return;
-          const params = { content: r.content, category: r.category, name: r.creatorName };
-          const text = deps.render(isLate(r.dueAt, now) ? say("remind.due_late", { ...params, when: formatLocal(r.dueAt) }) : say("remind.due", params));
-          const item: OutboxItem = { channel: r.channel, chatId: r.chatId, payload: r.chatKind === "group" ? { text, choices: [], mention: { id: r.creatorId, name: r.creatorName } } : { text, choices: [] }, dedupeKey: `reminder:${r.id}` };
-          await enqueueNoting(tx, [item], now, touched);
-        });
-      }
-      if (touched.size) deps.notify(touched);
+    due: (at) => dueReminders(deps.db, at),
+    async handle({ tx, at, t }, r) {
+      if (!(await settleReminder(tx, r.id, at))) return [];
+      const params = { content: r.content, category: r.category, name: r.creatorName };
+      const text = t(isLate(r.dueAt, at) ? say("remind.due_late", { ...params, when: formatLocal(r.dueAt) }) : say("remind.due", params));
+      const item: OutboxItem = { channel: r.channel, chatId: r.chatId, payload: r.chatKind === "group" ? { text, choices: [], mention: { id: r.creatorId, name: r.creatorName } } : { text, choices: [] }, dedupeKey: `reminder:${r.id}` };
+      return [{ notify: [item] }];
     },
   };
 }

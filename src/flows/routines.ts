@@ -12,13 +12,13 @@ import { within } from "../domain/org.js";
 import { rolesHolding } from "../domain/policy.js";
 import { isActive, parseQuickPatrol, phaseTimes, PHASES, ROUTINE_GROUPS, ROUTINE_ROLES, windowKeyFor, windowOf, type Phase, type RoutineConfig, type RoutineId } from "../domain/routines.js";
 import { say, type Say } from "../prompts/catalog.js";
-import type { JobDef } from "../scheduler/scheduler.js";
+import type { TickJob } from "../core/jobs.js";
 import type { Db, Tx } from "../store/db.js";
 import { holdersOf, peopleAt, type PersonProfile } from "../store/org.js";
 import * as rt from "../store/routines.js";
 import { addDays, formatLocal, toLocalDate } from "../time/shanghai.js";
 import { confirm, number, photos, text } from "./inputs.js";
-import { toGroup, toPerson, enqueueNoting } from "./notify.js";
+import { toGroup, toPerson } from "./notify.js";
 
 export interface RoutineDeps {
   routines: Record<RoutineId, RoutineConfig>;
@@ -108,19 +108,18 @@ export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
 
 export interface RoutineJobDeps extends RoutineDeps {
   db: Db;
-  render: (s: Say) => string;
-  now: () => Date;
-  notify: (channels: Set<string>) => void;
 }
 
-export function routineJobs(d: RoutineJobDeps): JobDef[] {
+type PhaseDue = { id: RoutineId; date: string; window: string; phase: Phase; at: Date };
+
+export function routineJobs(d: RoutineJobDeps): TickJob<Tx>[] {
   const ids: RoutineId[] = ["patrol", "zero"];
   const windowsOf = (id: RoutineId) => ["*", ...Object.keys(d.routines[id].regions)];
 
   /** Every (routine, date, window, phase) due by `now` and not yet done, in time order. */
-  async function pending(now: Date) {
+  async function pending(now: Date): Promise<PhaseDue[]> {
     const today = toLocalDate(now);
-    const out: { id: RoutineId; date: string; window: string; phase: Phase; at: Date }[] = [];
+    const out: PhaseDue[] = [];
     for (const id of ids) {
       const dates = [addDays(today, -1), today, addDays(today, 1)].filter((date) => isActive(d.routines[id], date, d.calendar));
       const phases = await rt.phasesDone(d.db, id, dates);
@@ -136,87 +135,75 @@ export function routineJobs(d: RoutineJobDeps): JobDef[] {
     return out.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
-  async function runPhase(id: RoutineId, date: string, window: string, phase: Phase, now: Date, touched: Set<string>) {
+  async function runPhase(tx: Tx, { id, date, window, phase }: PhaseDue, now: Date, t: (s: Say) => string): Promise<OutboxItem[]> {
     const cfg = d.routines[id];
-    const people = (await holdersOf(d.db, ROUTINE_ROLES[id])).filter((p) => windowKeyFor(p.regionPath, cfg) === window);
-    const reports = new Map((await rt.reportsOn(d.db, id, date)).filter((r) => r.status === "reported").map((r) => [r.personId, r]));
+    if (!(await rt.claimPhase(tx, id, date, window, phase, now))) return [];
+    const people = (await holdersOf(tx, ROUTINE_ROLES[id])).filter((p) => windowKeyFor(p.regionPath, cfg) === window);
+    const reports = new Map((await rt.reportsOn(tx, id, date)).filter((r) => r.status === "reported").map((r) => [r.personId, r]));
     const missing = people.filter((p) => !reports.has(p.id));
     const times = phaseTimes(windowOf(window, cfg), date);
-    const groups = (await d.db.groupChat.findMany({ where: { purpose: ROUTINE_GROUPS[id] }, include: { region: { select: { path: true } } } }))
+    const groups = (await tx.groupChat.findMany({ where: { purpose: ROUTINE_GROUPS[id] }, include: { region: { select: { path: true } } } }))
       .filter((g) => people.some((p) => within(p.regionPath, g.region.path)));
     const items: OutboxItem[] = [];
     const key = `rt:${id}:${date}:${window}:${phase}`;
-    await d.db.$transaction(async (tx) => {
-      if (!(await rt.claimPhase(tx, id, date, window, phase, now))) return;
-      for (const g of groups) {
-        const inGroup = people.filter((p) => within(p.regionPath, g.region.path));
-        const absent = missing.filter((p) => within(p.regionPath, g.region.path));
-        let lines: Say[] = [];
-        if (phase === "open") lines = [say(`${id}.job.open`, { close: formatLocal(times.close).slice(11) })];
-        else if (phase === "nag" && absent.length) lines = [say(`${id}.job.nag`, { count: absent.length, names: absent.map((p) => p.name).join("、"), close: formatLocal(times.close).slice(11) })];
-        else if (phase === "close") {
-          const present = inGroup.filter((p) => reports.has(p.id));
-          lines = [say(`${id}.job.summary`, { date, reported: present.length, expected: inGroup.length, names: present.map((p) => p.name).join("、") || "无", missing: absent.map((p) => p.name).join("、") || "无" })];
-        }
-        if (lines.length) items.push(...toGroup(g, lines.map(d.render).join("\n"), key));
+    for (const g of groups) {
+      const inGroup = people.filter((p) => within(p.regionPath, g.region.path));
+      const absent = missing.filter((p) => within(p.regionPath, g.region.path));
+      let lines: Say[] = [];
+      if (phase === "open") lines = [say(`${id}.job.open`, { close: formatLocal(times.close).slice(11) })];
+      else if (phase === "nag" && absent.length) lines = [say(`${id}.job.nag`, { count: absent.length, names: absent.map((p) => p.name).join("、"), close: formatLocal(times.close).slice(11) })];
+      else if (phase === "close") {
+        const present = inGroup.filter((p) => reports.has(p.id));
+        lines = [say(`${id}.job.summary`, { date, reported: present.length, expected: inGroup.length, names: present.map((p) => p.name).join("、") || "无", missing: absent.map((p) => p.name).join("、") || "无" })];
       }
-      if (phase === "nag") for (const p of missing) items.push(...(await toPerson(tx, p.id, d.render(say("routine.nag_private", { what: d.render(say(`${id}.title`)), close: formatLocal(times.close).slice(11) })), `${key}:${p.id}`)));
-      if (phase === "close") {
-        await rt.recordMisses(tx, id, date, missing);
-        if (id === "patrol") items.push(...(await townshipTables(tx, date, people, reports, key)));
-      }
-      await enqueueNoting(tx, items, now, touched);
-    });
+      if (lines.length) items.push(...toGroup(g, lines.map(t).join("\n"), key));
+    }
+    if (phase === "nag") for (const p of missing) items.push(...(await toPerson(tx, p.id, t(say("routine.nag_private", { what: t(say(`${id}.title`)), close: formatLocal(times.close).slice(11) })), `${key}:${p.id}`)));
+    if (phase === "close") {
+      await rt.recordMisses(tx, id, date, missing);
+      if (id === "patrol") items.push(...(await townshipTables(tx, date, people, reports, key, t)));
+    }
+    return items;
   }
 
   /** Each township leader gets a per-village table of who reported. */
-  async function townshipTables(tx: Tx, date: string, people: PersonProfile[], reports: Map<number, unknown>, key: string): Promise<OutboxItem[]> {
+  async function townshipTables(tx: Tx, date: string, people: PersonProfile[], reports: Map<number, unknown>, key: string, t: (s: Say) => string): Promise<OutboxItem[]> {
     const out: OutboxItem[] = [];
-    const townships = [...new Set(people.map((p) => p.regionPath.split("/").slice(0, 2).join("/")))].filter((t) => t.includes("/"));
-    for (const t of townships) {
-      const mine = people.filter((p) => within(p.regionPath, t));
+    const townships = [...new Set(people.map((p) => p.regionPath.split("/").slice(0, 2).join("/")))].filter((x) => x.includes("/"));
+    for (const town of townships) {
+      const mine = people.filter((p) => within(p.regionPath, town));
       const villages = [...new Set(mine.map((p) => p.regionPath.split("/").slice(0, 3).join("/")))].sort();
-      const lines: Say[] = [say("patrol.job.table_header", { township: t, date, reported: mine.filter((p) => reports.has(p.id)).length, expected: mine.length })];
+      const lines: Say[] = [say("patrol.job.table_header", { township: town, date, reported: mine.filter((p) => reports.has(p.id)).length, expected: mine.length })];
       for (const v of villages) {
         const inV = mine.filter((p) => within(p.regionPath, v));
         const absent = inV.filter((p) => !reports.has(p.id));
         lines.push(say("patrol.job.table_row", { village: v.split("/").pop()!, reported: inV.length - absent.length, expected: inV.length, missing: absent.map((p) => p.name).join("、") || "—" }));
       }
-      const text = lines.map(d.render).join("\n");
-      for (const l of await peopleAt(tx, t, rolesHolding("duty.leader"))) out.push(...(await toPerson(tx, l.id, text, `${key}:table:${l.id}`)));
+      const text = lines.map(t).join("\n");
+      for (const l of await peopleAt(tx, town, rolesHolding("duty.leader"))) out.push(...(await toPerson(tx, l.id, text, `${key}:table:${l.id}`)));
     }
     return out;
   }
 
-  const tick: JobDef = {
+  const tick: TickJob<Tx, PhaseDue> = {
     name: "routines",
     catchUpWithinMs: 12 * 3600_000,
-    nextWorkAt: async () => (await pending(d.now()))[0]?.at ?? null,
-    async run() {
-      const now = d.now();
-      const touched = new Set<string>();
-      for (const p of await pending(now)) {
-        if (p.at > now) break;
-        await runPhase(p.id, p.date, p.window, p.phase, now, touched);
-      }
-      if (touched.size) d.notify(touched);
-    },
+    nextWorkAt: async (now) => (await pending(now))[0]?.at ?? null,
+    due: async (now) => (await pending(now)).filter((p) => p.at <= now),
+    handle: async ({ tx, at, t }, p) => [{ notify: await runPhase(tx, p, at, t) }],
   };
 
-  const calendarCheck: JobDef = {
+  const calendarCheck: TickJob<Tx, number> = {
     name: "calendar-check",
-    async run() {
-      const now = d.now();
+    due: async (now) => {
       const year = nextYearMissing(toLocalDate(now), d.calendar);
-      if (year === null) return;
-      const touched = new Set<string>();
-      await d.db.$transaction(async (tx) => {
-        const admins = await tx.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true } });
-        const items: OutboxItem[] = [];
-        for (const a of admins) items.push(...(await toPerson(tx, a.id, d.render(say("calendar.missing_next_year", { year })), `cal:${toLocalDate(now)}:${a.id}`)));
-        await enqueueNoting(tx, items, now, touched);
-      });
-      if (touched.size) d.notify(touched);
+      return year === null ? [] : [year];
+    },
+    async handle({ tx, at: now, t }, year) {
+      const admins = await tx.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true } });
+      const items: OutboxItem[] = [];
+      for (const a of admins) items.push(...(await toPerson(tx, a.id, t(say("calendar.missing_next_year", { year })), `cal:${toLocalDate(now)}:${a.id}`)));
+      return [{ notify: items }];
     },
   };
   return [tick, calendarCheck];

@@ -2,12 +2,11 @@
  * Seasonal reminders (e.g. daily forest-fire reminders during 清明) — dates, time,
  * groups and wording all come from the config file (`seasonal`), not from code.
  */
-import type { OutboxItem } from "../core/ports.js";
-import type { JobDef } from "../scheduler/scheduler.js";
-import type { Db } from "../store/db.js";
+import type { TickJob } from "../core/jobs.js";
+import type { Db, Tx } from "../store/db.js";
 import { claimPhase, phasesDone } from "../store/routines.js";
 import { addDays, fromLocal, toLocalDate } from "../time/shanghai.js";
-import { toGroup, enqueueNoting } from "./notify.js";
+import { toGroup } from "./notify.js";
 
 export interface Seasonal {
   name: string;
@@ -29,7 +28,7 @@ function at(date: string, time: string): Date {
   return fromLocal(y, m, d, Number(time.slice(0, 2)), Number(time.slice(3)));
 }
 
-export function seasonalJob(d: { db: Db; reminders: Seasonal[]; now: () => Date; notify: (c: Set<string>) => void }): JobDef {
+export function seasonalJob(d: { db: Db; reminders: Seasonal[] }): TickJob<Tx, { s: Seasonal; date: string; at: Date }> {
   /** Today's and tomorrow's sends not yet made, earliest first. */
   async function pending(now: Date) {
     const today = toLocalDate(now);
@@ -43,20 +42,12 @@ export function seasonalJob(d: { db: Db; reminders: Seasonal[]; now: () => Date;
   return {
     name: "seasonal",
     catchUpWithinMs: 12 * 3600_000,
-    nextWorkAt: async () => (await pending(d.now()))[0]?.at ?? null,
-    async run() {
-      const now = d.now();
-      const touched = new Set<string>();
-      for (const p of await pending(now)) {
-        if (p.at > now) break;
-        await d.db.$transaction(async (tx) => {
-          if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return;
-          const groups = await tx.groupChat.findMany({ where: { purpose: { in: p.s.purposes } } });
-          const items: OutboxItem[] = groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`));
-          await enqueueNoting(tx, items, now, touched);
-        });
-      }
-      if (touched.size) d.notify(touched);
+    nextWorkAt: async (now) => (await pending(now))[0]?.at ?? null,
+    due: async (now) => (await pending(now)).filter((p) => p.at <= now),
+    async handle({ tx, at: now }, p) {
+      if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return [];
+      const groups = await tx.groupChat.findMany({ where: { purpose: { in: p.s.purposes } } });
+      return [{ notify: groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`)) }];
     },
   };
 }

@@ -5,19 +5,20 @@
  * township leader asking about another township is refused (and audited).
  */
 import path from "node:path";
-import type { CommandContext, CommandDef } from "../core/commands.js";
+import type { CommandContext, CommandDef, Rendering } from "../core/commands.js";
+import type { Renderer } from "../core/effects.js";
+import type { Json } from "../core/flow-types.js";
 import type { RoutineConfig } from "../domain/routines.js";
 import { commandWithArgs, looksLikeStatsQuestion, parseStatsQuery, type StatsQuery, type Topic } from "../domain/stats-query.js";
 import { say, type Say } from "../prompts/catalog.js";
-import { PANEL_WORD_START, panelsAsked, rollupChart } from "../reports/rollup-chart.js";
+import { PANEL_WORD_START, panelsAsked, rollupChart, type ChartPanel } from "../reports/rollup-chart.js";
 import { buildRollup, kindOf, writeRollupXlsx, type RollupKind } from "../reports/rollup.js";
 import { changeSay, dutyFigures, dutyUnsigned, hazardFigures, hazardsFound, patrolFigures, patrolMissing, warningFigures } from "../reports/stats.js";
-import type { JobDef } from "../scheduler/scheduler.js";
+import type { TickJob } from "../core/jobs.js";
 import { audit } from "../store/audit.js";
 import { inRegion } from "../store/subtree.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal } from "../time/shanghai.js";
-import { enqueueNoting, toGroup } from "./notify.js";
 import { warningStatus } from "./warnings.js";
 
 /** Names in one line: the first LIST_MAX of them and how many in all. */
@@ -92,9 +93,22 @@ export function lastFull(kind: "week" | "month", now: Date): StatsQuery {
   return parseStatsQuery(kind === "week" ? "上周" : "上月", now, []);
 }
 
-async function rollupFor(ctx: CommandContext<Tx>, q: StatsQuery, region: string, kind: RollupKind) {
-  return buildRollup(ctx.tx, { regionPath: region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: ctx.now });
+/**
+ * What a rollup render is asked for, as values: the region, the question as typed
+ * (re-read at the request's moment), or the last full week or month.
+ */
+export interface RollupParams {
+  region: string;
+  /** `asked`: the question's own period; `week` / `month`: the last full one. */
+  period: "asked" | "week" | "month";
+  question: string;
+  /** `scheduled`: the report, its chart and its workbook in one message (the Monday / 1st rollups). */
+  output: "report" | "export" | "chart" | "scheduled";
+  panels?: ChartPanel[];
+  [k: string]: Json | undefined;
 }
+
+const rollupRender = (params: RollupParams): Rendering => ({ render: { kind: "rollup", params: params as unknown as Json } });
 
 /** The argument after a command word, typed with or without a space ("月报10月", "月报 10月"). */
 const argsAfter = (words: readonly string[], args: string) => {
@@ -102,20 +116,38 @@ const argsAfter = (words: readonly string[], args: string) => {
   return (w ? args.slice(w.length) : args).trim();
 };
 
+/**
+ * The rollup renderer (core/renders.ts): figures read on the render connection
+ * after the command's commit, the chart and workbook drawn outside any transaction.
+ */
+export function rollupRenderer(d: { db: Db; render: (s: Say) => string; dataDir: string }): Renderer {
+  return async (raw, at) => {
+    const p = raw as unknown as RollupParams;
+    const regions = await d.db.region.findMany({ select: { name: true, path: true } });
+    const q = p.period === "asked" ? parseStatsQuery(p.question, at, regions) : lastFull(p.period, at);
+    const kind: RollupKind = p.period === "asked" ? kindOf(q.period) : p.period;
+    const r = await buildRollup(d.db, { regionPath: p.region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: at });
+    if (p.output === "export") return { says: [r.title, say("rollup.exported")], file: await writeRollupXlsx(r, d.render, path.join(d.dataDir, "exports"), at) };
+    if (p.output === "chart") return { says: [r.title, r.lines[0]!], image: await rollupChart(r, d.render, { dataDir: d.dataDir, now: at, ...(p.panels ? { panels: p.panels } : {}) }) };
+    const image = await rollupChart(r, d.render, { dataDir: d.dataDir, now: at });
+    if (p.output === "scheduled") return { says: [r.title, ...r.lines], image, file: await writeRollupXlsx(r, d.render, path.join(d.dataDir, "exports"), at) };
+    return { says: [r.title, ...r.lines], image };
+  };
+}
+
 /** 周报 / 月报 on demand (`月报 10月`, `周报 渠阳镇`), 导出 (any stats question as an .xlsx) and 图表. */
-export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
+export function rollupCommands(): CommandDef<Tx>[] {
   const report = (kind: "week" | "month"): CommandDef<Tx> => {
     const words = [kind === "week" ? "周报" : "月报"];
     return {
       id: `rollup-${kind}`, keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
       describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
       run: async (ctx) => {
-        const s = await scoped(ctx, argsAfter(words, ctx.args));
+        const question = argsAfter(words, ctx.args);
+        const s = await scoped(ctx, question);
         if ("refused" in s) return s.refused;
         // No period named ("周报 渠阳镇"): the last full week or month, for the region named.
-        const q = s.q.periodGiven ? s.q : lastFull(kind, ctx.now);
-        const r = await rollupFor(ctx, q, s.region, s.q.periodGiven ? kindOf(q.period) : kind);
-        return { says: [r.title, ...r.lines], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now }) };
+        return rollupRender({ region: s.region, period: s.q.periodGiven ? "asked" : kind, question, output: "report" });
       },
     };
   };
@@ -137,11 +169,7 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       if ("refused" in s) return s.refused;
       // A question without a period means this month, as its answer did; 导出周报/月报 or a bare 导出, the last full one.
       const asAsked = s.q.periodGiven || (!named && question !== "");
-      const fallback = named === "周报" ? "week" : "month";
-      const q = asAsked ? s.q : lastFull(fallback, ctx.now);
-      const r = await rollupFor(ctx, q, s.region, asAsked ? kindOf(q.period) : fallback);
-      const xlsx = await writeRollupXlsx(r, ctx.t, path.join(o.dataDir, "exports"), ctx.now);
-      return { says: [r.title, say("rollup.exported")], file: xlsx };
+      return rollupRender({ region: s.region, period: asAsked ? "asked" : named === "周报" ? "week" : "month", question, output: "export" });
     },
   };
   const chartWords = ["图表"];
@@ -152,30 +180,26 @@ export function rollupCommands(o: { dataDir: string }): CommandDef<Tx>[] {
       const args = argsAfter(chartWords, ctx.args);
       const s = await scoped(ctx, args || "本月");
       if ("refused" in s) return s.refused;
-      const r = await rollupFor(ctx, s.q, s.region, kindOf(s.q.period));
-      return { says: [r.title, r.lines[0]!], image: await rollupChart(r, ctx.t, { dataDir: o.dataDir, now: ctx.now, panels: panelsAsked(args) }) };
+      return rollupRender({ region: s.region, period: "asked", question: args || "本月", output: "chart", panels: panelsAsked(args) });
     },
   };
   return [report("week"), report("month"), exportCommand, chartCommand];
 }
 
-/** Every Monday the weekly report, on the 1st the monthly one, to each leaders' group for its region. */
-export function rollupJobs(d: { db: Db; render: (s: Say) => string; now: () => Date; notify: (c: Set<string>) => void; dataDir: string }): JobDef[] {
-  const job = (kind: "week" | "month"): JobDef => ({
+/**
+ * Every Monday the weekly report, on the 1st the monthly one, to each leaders'
+ * group for its region: queued as renders (figures, chart and workbook are drawn
+ * after the commit), one per group, each at most once per period.
+ */
+export function rollupJobs(d: { db: Db }): TickJob<Tx>[] {
+  const job = (kind: "week" | "month"): TickJob<Tx, { channel: string; chatId: string; region: { path: string } }> => ({
     name: kind === "week" ? "weekly-report" : "monthly-report",
     catchUpWithinMs: 12 * 3600_000,
-    async run() {
-      const now = d.now();
-      const q = lastFull(kind, now);
-      const touched = new Set<string>();
-      for (const g of await d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } })) {
-        const r = await buildRollup(d.db, { regionPath: g.region.path, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now });
-        const file = await writeRollupXlsx(r, d.render, path.join(d.dataDir, "exports"), now);
-        const image = await rollupChart(r, d.render, { dataDir: d.dataDir, now });
-        const text = [r.title, ...r.lines].map(d.render).join("\n");
-        await d.db.$transaction((tx) => enqueueNoting(tx, toGroup(g, text, `rollup:${kind}:${q.period.label}`).map((i) => ({ ...i, payload: { ...i.payload, file, image } })), now, touched));
-      }
-      if (touched.size) d.notify(touched);
+    due: () => d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } }),
+    async handle({ at }, g) {
+      const label = lastFull(kind, at).period.label;
+      const params: RollupParams = { region: g.region.path, period: kind, question: "", output: "scheduled" };
+      return [{ render: { kind: "rollup", params: params as unknown as Json, dedupeKey: `rollup:${kind}:${label}:${g.channel}:${g.chatId}`, at, target: { channel: g.channel, chatId: g.chatId, payload: { text: "", choices: [] }, dedupeKey: `rollup:${kind}:${label}:${g.channel}:${g.chatId}` } } }];
     },
   });
   return [job("week"), job("month")];

@@ -12,13 +12,13 @@ import { rolesHolding } from "../domain/policy.js";
 import type { StepInput } from "../core/flow-types.js";
 import { figures, levelRank, warningState, parseCycleSettings, parseOfficialWarning, WARNING_LEVELS, WARNING_TYPES, findWarningNumber, warningNumber, type CycleSettings, type WarningLevel } from "../domain/warnings.js";
 import { say, type Say } from "../prompts/catalog.js";
-import type { JobDef } from "../scheduler/scheduler.js";
+import type { TickJob } from "../core/jobs.js";
 import { audit } from "../store/audit.js";
 import type { Db, Tx } from "../store/db.js";
 import { findRegion, peopleAt, personById } from "../store/org.js";
 import { formatLocal, toLocalDate } from "../time/shanghai.js";
 import { choice, text } from "./inputs.js";
-import { toGroup, toPerson, enqueueNoting } from "./notify.js";
+import { toGroup, toPerson } from "./notify.js";
 
 export type WarningSettings = Record<WarningLevel, CycleSettings>;
 const TARGET_ROLES: Record<string, string[]> = { 网格员: ["网格员"], 网格员和值班员: ["网格员", "值班员"], 全部人员: ["网格员", "灾害信息员", "值班员", "带班领导", "局领导", "管理员"] };
@@ -285,13 +285,10 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
 
 export interface WarningJobDeps {
   db: Db;
-  render: (s: Say) => string;
-  now: () => Date;
-  notify: (channels: Set<string>) => void;
 }
 
 /** Each interval: call the silent again; after N calls tell their township leaders, then the county; at the end, the closing summary. */
-export function warningJob(d: WarningJobDeps): JobDef {
+export function warningJob(d: WarningJobDeps): TickJob<Tx, { id: number }> {
   const nextAt = (w: { lastCycleAt: Date; recallMinutes: number; cycle: number; cycles: number; endsAt: Date }) =>
     w.cycle < w.cycles ? new Date(Math.min(w.lastCycleAt.getTime() + w.recallMinutes * 60_000, w.endsAt.getTime())) : w.endsAt;
   return {
@@ -301,63 +298,59 @@ export function warningJob(d: WarningJobDeps): JobDef {
       const ws = await d.db.warning.findMany({ where: { status: "active" } });
       return ws.length ? new Date(Math.min(...ws.map((w) => nextAt(w).getTime()))) : null;
     },
-    async run() {
-      const now = d.now();
-      const touched = new Set<string>();
-      for (const w of await d.db.warning.findMany({ where: { status: "active" } })) {
-        if (nextAt(w) > now) continue;
-        await d.db.$transaction(async (tx) => {
-          const items: OutboxItem[] = [];
-          if (now >= w.endsAt || w.cycle >= w.cycles) {
-            await tx.warning.update({ where: { id: w.id }, data: { status: "ended", endedAt: now } });
-            const lines = await warningStatus(tx, { ...w, status: "ended" });
-            const text = lines.map(d.render).join("\n");
-            items.push(...(await toPerson(tx, w.issuerId, text, `yj:${w.id}:end`)));
-            const issuer = await tx.person.findUnique({ where: { id: w.issuerId }, include: { region: true } });
-            const leaders = issuer ? await tx.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } }) : [];
-            for (const g of leaders.filter((g) => issuer && within(issuer.region.path, g.region.path))) items.push(...toGroup(g, text, `yj:${w.id}:end`));
-          } else {
-            const cycle = w.cycle + 1;
-            await tx.warning.update({ where: { id: w.id }, data: { cycle, lastCycleAt: now } });
-            // A notice the platform refused for good: that person is 无法送达, with the reason.
-            const failed = await tx.outboxMessage.findMany({ where: { status: "failed", dedupeKey: { startsWith: `yj:${w.id}:p:` } }, select: { dedupeKey: true, lastError: true } });
-            for (const f of failed) {
-              const pid = Number(f.dedupeKey!.split(":")[3]);
-              await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: pid, status: "未确认" }, data: { status: "无法送达", reason: f.lastError ?? "发送失败" } });
-            }
-            // The unreachable are not called again, but their superiors still hear that they are silent.
-            const silent = await tx.warningTarget.findMany({ where: { warningId: w.id, status: { in: ["未确认", "无法送达"] } } });
-            const names = new Map((await tx.person.findMany({ where: { id: { in: silent.map((s) => s.personId) } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
-            const recall = d.render(say("warning.recall", { number: w.number, type: w.type, level: w.level, text: w.text, cycle }));
-            for (const s of silent) {
-              if (s.status === "无法送达") continue;
-              await tx.warningTarget.update({ where: { id: s.id }, data: { calls: { increment: 1 } } });
-              for (const i of await toPerson(tx, s.personId, recall, `yj:${w.id}:p:${s.personId}:${cycle}`)) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
-            }
-            for (const g of await targetGroups(tx, JSON.parse(w.regionPaths))) {
-              const here = silent.filter((s) => within(s.regionPath, g.region.path));
-              if (here.length) items.push(...toGroup(g, d.render(say("warning.recall_group", { number: w.number, count: here.length, names: here.map((s) => names.get(s.personId)).join("、") })), `yj:${w.id}:g:${g.id}:recall:${cycle}`));
-            }
-            // After N unanswered cycles the township leaders hear of it; after 2N, the county.
-            for (const [level, depth] of [[1, 1], [2, 0]] as const) {
-              if (cycle < w.escalateAfter * level) continue;
-              const due = silent.filter((s) => s.escalations < level);
-              const byArea = new Map<string, typeof due>();
-              for (const s of due) {
-                const area = s.regionPath.split("/").slice(0, depth + 1).join("/");
-                byArea.set(area, [...(byArea.get(area) ?? []), s]);
-              }
-              for (const [area, list] of byArea) {
-                const text = d.render(say("warning.escalate", { number: w.number, type: w.type, level: w.level, area, count: list.length, names: list.map((s) => `${names.get(s.personId)}（${s.regionPath.split("/").slice(1).join("/")}）`).join("、") }));
-                for (const l of await peopleAt(tx, area, rolesHolding("warning.manage"))) items.push(...(await toPerson(tx, l.id, text, `yj:${w.id}:esc:${level}:${area}:${l.id}`)));
-              }
-              if (due.length) await tx.warningTarget.updateMany({ where: { id: { in: due.map((s) => s.id) } }, data: { escalations: level } });
-            }
+    due: async (now) => (await d.db.warning.findMany({ where: { status: "active" } })).filter((w) => nextAt(w) <= now).map((w) => ({ id: w.id })),
+    async handle({ tx, at: now, t }, { id }) {
+      // Read again in the transaction: the due list may be a moment old.
+      const w = await tx.warning.findUnique({ where: { id } });
+      if (!w || w.status !== "active" || nextAt(w) > now) return [];
+      const items: OutboxItem[] = [];
+      if (now >= w.endsAt || w.cycle >= w.cycles) {
+        await tx.warning.update({ where: { id: w.id }, data: { status: "ended", endedAt: now } });
+        const lines = await warningStatus(tx, { ...w, status: "ended" });
+        const text = lines.map(t).join("\n");
+        items.push(...(await toPerson(tx, w.issuerId, text, `yj:${w.id}:end`)));
+        const issuer = await tx.person.findUnique({ where: { id: w.issuerId }, include: { region: true } });
+        const leaders = issuer ? await tx.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } }) : [];
+        for (const g of leaders.filter((g) => issuer && within(issuer.region.path, g.region.path))) items.push(...toGroup(g, text, `yj:${w.id}:end`));
+      } else {
+        const cycle = w.cycle + 1;
+        await tx.warning.update({ where: { id: w.id }, data: { cycle, lastCycleAt: now } });
+        // A notice the platform refused for good: that person is 无法送达, with the reason.
+        const failed = await tx.outboxMessage.findMany({ where: { status: "failed", dedupeKey: { startsWith: `yj:${w.id}:p:` } }, select: { dedupeKey: true, lastError: true } });
+        for (const f of failed) {
+          const pid = Number(f.dedupeKey!.split(":")[3]);
+          await tx.warningTarget.updateMany({ where: { warningId: w.id, personId: pid, status: "未确认" }, data: { status: "无法送达", reason: f.lastError ?? "发送失败" } });
+        }
+        // The unreachable are not called again, but their superiors still hear that they are silent.
+        const silent = await tx.warningTarget.findMany({ where: { warningId: w.id, status: { in: ["未确认", "无法送达"] } } });
+        const names = new Map((await tx.person.findMany({ where: { id: { in: silent.map((s) => s.personId) } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
+        const recall = t(say("warning.recall", { number: w.number, type: w.type, level: w.level, text: w.text, cycle }));
+        for (const s of silent) {
+          if (s.status === "无法送达") continue;
+          await tx.warningTarget.update({ where: { id: s.id }, data: { calls: { increment: 1 } } });
+          for (const i of await toPerson(tx, s.personId, recall, `yj:${w.id}:p:${s.personId}:${cycle}`)) items.push({ ...i, payload: { ...i.payload, choices: ["收到"] } });
+        }
+        for (const g of await targetGroups(tx, JSON.parse(w.regionPaths))) {
+          const here = silent.filter((s) => within(s.regionPath, g.region.path));
+          if (here.length) items.push(...toGroup(g, t(say("warning.recall_group", { number: w.number, count: here.length, names: here.map((s) => names.get(s.personId)).join("、") })), `yj:${w.id}:g:${g.id}:recall:${cycle}`));
+        }
+        // After N unanswered cycles the township leaders hear of it; after 2N, the county.
+        for (const [level, depth] of [[1, 1], [2, 0]] as const) {
+          if (cycle < w.escalateAfter * level) continue;
+          const due = silent.filter((s) => s.escalations < level);
+          const byArea = new Map<string, typeof due>();
+          for (const s of due) {
+            const area = s.regionPath.split("/").slice(0, depth + 1).join("/");
+            byArea.set(area, [...(byArea.get(area) ?? []), s]);
           }
-          await enqueueNoting(tx, items, now, touched);
-        });
+          for (const [area, list] of byArea) {
+            const text = t(say("warning.escalate", { number: w.number, type: w.type, level: w.level, area, count: list.length, names: list.map((s) => `${names.get(s.personId)}（${s.regionPath.split("/").slice(1).join("/")}）`).join("、") }));
+            for (const l of await peopleAt(tx, area, rolesHolding("warning.manage"))) items.push(...(await toPerson(tx, l.id, text, `yj:${w.id}:esc:${level}:${area}:${l.id}`)));
+          }
+          if (due.length) await tx.warningTarget.updateMany({ where: { id: { in: due.map((s) => s.id) } }, data: { escalations: level } });
+        }
       }
-      if (touched.size) d.notify(touched);
+      return [{ notify: items }];
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { cjkFontFiles } from "./font.js";
@@ -27,7 +27,8 @@ export async function chartSvg(spec: TopLevelSpec): Promise<string> {
 
 async function render(spec: TopLevelSpec, file: string, dataDir: string): Promise<string> {
   const svg = await chartSvg(spec);
-  const png = new Resvg(svg, { font: { fontFiles: cjkFontFiles(dataDir), loadSystemFonts: false, defaultFontFamily: FONT }, fitTo: { mode: "zoom", value: 2 } }).render().asPng();
+  // Rasterised on libuv's thread pool, so other chats are answered meanwhile.
+  const png = (await renderAsync(svg, { font: { fontFiles: cjkFontFiles(dataDir), loadSystemFonts: false, defaultFontFamily: FONT }, fitTo: { mode: "zoom", value: 2 } })).asPng();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, png);
   return file;

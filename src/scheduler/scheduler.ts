@@ -28,7 +28,7 @@ export interface JobDef {
    * When the clock is walked forward (`advanceTo`), occurrences before it are
    * skipped instead of run empty — same outcome, far fewer runs.
    */
-  nextWorkAt?: () => Promise<Date | null>;
+  nextWorkAt?: (at: Date) => Promise<Date | null>;
 }
 
 export interface SchedulerOptions {
@@ -131,7 +131,7 @@ export class Scheduler {
         const at = floorMinute(ctx.date ?? this.o.clock.now());
         // Every-minute pollers with nothing due do not run (nor leave a JobRun row per minute).
         if (j.nextWorkAt) {
-          const next = await j.nextWorkAt().catch(() => at);
+          const next = await j.nextWorkAt(at).catch(() => at);
           if (next === null || next.getTime() > at.getTime() + MINUTE - 1) return;
         }
         await this.runOccurrence(j.name, at, "cron");
@@ -155,10 +155,10 @@ export class Scheduler {
     let fired = 0;
     const end = floorMinute(t);
     const nextWork = new Map<string, Date | null>();
-    const refresh = async () => {
-      for (const j of this.o.jobs) if (j.nextWorkAt) nextWork.set(j.name, await j.nextWorkAt());
+    const refresh = async (at: Date) => {
+      for (const j of this.o.jobs) if (j.nextWorkAt) nextWork.set(j.name, await j.nextWorkAt(at));
     };
-    await refresh();
+    await refresh(this.lastTick);
     for (let at = new Date(this.lastTick.getTime() + MINUTE); at <= end; at = new Date(at.getTime() + MINUTE)) {
       const due = this.o.jobs.filter((j) => {
         if (!this.matchers.get(j.name)?.match(at)) return false;
@@ -170,7 +170,7 @@ export class Scheduler {
       this.o.clock.set?.(at);
       for (const j of due) if ((await this.runOccurrence(j.name, at, "clock")) === "ran") fired++;
       this.lastTick = at;
-      await refresh();
+      await refresh(at);
     }
     if (end > this.lastTick) this.lastTick = end;
     this.o.clock.set?.(t);

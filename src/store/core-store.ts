@@ -7,6 +7,8 @@ import { audit } from "./audit.js";
 import { recordInbound } from "./inbound.js";
 import { enqueue } from "./outbox.js";
 import * as sessions from "./sessions.js";
+import * as renders from "./renders.js";
+import type { RenderJob } from "../core/effects.js";
 
 export function prismaCoreStore(db: Db) {
   return {
@@ -17,11 +19,24 @@ export function prismaCoreStore(db: Db) {
     saveSession: sessions.saveSession,
     deleteSession: sessions.deleteSession,
     enqueue,
+    enqueueRender: (tx: Tx, j: RenderJob) => renders.enqueueRender(tx, { kind: j.kind, params: j.params, target: j.target, at: j.at, ...(j.dedupeKey ? { dedupeKey: j.dedupeKey } : {}) }),
     audit,
     sessionsToRemind: (now: Date, leadMs: number) => sessions.sessionsToRemind(db, now, leadMs),
     sessionsToExpire: (now: Date) => sessions.sessionsToExpire(db, now),
     markReminded: sessions.markReminded,
     markExpired: sessions.markExpired,
     purgeExpiredSessions: sessions.purgeExpiredSessions,
+  };
+}
+
+/** The render queue's port (core/renders.ts) over Prisma. */
+export function prismaRenderStore(db: Db) {
+  return {
+    transaction: <T>(fn: (tx: Tx) => Promise<T>) => db.$transaction(fn, { timeout: 30_000, maxWait: 30_000 }),
+    enqueue,
+    claimRender: (now: Date) => renders.claimRender(db, now),
+    finishRender: renders.finishRender,
+    failRender: renders.failRender,
+    requeueRunning: () => renders.requeueRunning(db),
   };
 }

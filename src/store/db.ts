@@ -20,6 +20,11 @@ export function sqlitePath(url: string): string {
 
 export interface Store {
   db: Db;
+  /**
+   * A second connection for heavy reads (renders): WAL gives it the last committed
+   * snapshot, and it never waits for — nor holds up — the write connection's transactions.
+   */
+  reader: Db;
   file: string;
   migrations: MigrationResult;
   close(): Promise<void>;
@@ -33,5 +38,6 @@ export async function openStore(url: string, opts: { migrationsDir?: string } = 
   // WAL is persistent (set by migrate); synchronous=NORMAL is per connection and
   // is the recommended pairing with WAL: durable across process crashes.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  return { db, file, migrations, close: () => db.$disconnect() };
+  const reader = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
+  return { db, reader, file, migrations, close: async () => { await reader.$disconnect(); await db.$disconnect(); } };
 }
