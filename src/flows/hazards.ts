@@ -325,7 +325,7 @@ async function list(ctx: CommandContext<Tx>): Promise<Say[]> {
   });
   if (no) return no;
   if (h.level !== "重大") return [say("hazard.list.only_major", { number: h.number })];
-  if (h.status === "已销号") return [say("hazard.refuse.closed", { number: h.number, status: h.status })];
+  if (h.status === "已销号") return [say("hazard.refuse.closed", { number: h.number })];
   await hz.listHazard(ctx.tx, h, lv, ctx.actor.personId!, ctx.actor.key, ctx.now);
   return [say("hazard.list.done", { number: h.number, level: lv })];
 }

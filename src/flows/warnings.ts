@@ -271,7 +271,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
         const { w } = m;
         const level = m.rest.replace(/色$/, "") as WarningLevel;
         if (w.status !== "active") return [say("warning.not_active", { number: w.number })];
-        if (levelRank(level) <= levelRank(w.level)) return [say("warning.upgrade_bad", { number: w.number, level: w.level })];
+        if (levelRank(level) <= levelRank(w.level)) return [say("warning.upgrade_bad", { level: w.level })];
         const c = settings[level];
         await ctx.tx.warning.update({ where: { id: w.id }, data: { level, recallMinutes: c.recallMinutes, cycles: w.cycle + c.cycles, escalateAfter: c.escalateAfter } });
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.upgrade", entity: "warning", entityId: w.number, before: { level: w.level }, after: { level } });

@@ -1,15 +1,15 @@
 /**
  * Loads the Chinese message templates from `prompts/*.yaml` and checks them against
  * the catalog. Templates use named placeholders: `已登记提醒 #{id}`.
+ *
+ * The catalog is generated from these same files (src/prompts/keys.generated.ts, by
+ * `npm run prompts:keys`), so a mismatch here means a template was edited without
+ * regenerating: its key and the command to run are named.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { PROMPT_CATALOG, type PromptKey, type PromptValue, type Say } from "./catalog.js";
+import { PLACEHOLDER, placeholdersOf, readPromptFiles } from "./generate-keys.js";
 
-// Any {…} counts, so a typo such as {编号} is caught rather than printed.
-const PLACEHOLDER = /\{([^{}\s]+)\}/g;
+export { placeholdersOf };
 
 export class PromptError extends Error {
   constructor(public readonly problems: string[]) {
@@ -18,21 +18,32 @@ export class PromptError extends Error {
   }
 }
 
-const TemplateTree: z.ZodType<TemplateTreeT> = z.lazy(() => z.record(z.string(), z.union([z.string(), TemplateTree])));
-type TemplateTreeT = { [k: string]: string | TemplateTreeT };
-
-function flatten(tree: TemplateTreeT, prefix: string, out: Map<string, string>, file: string, problems: string[]): void {
-  for (const [k, v] of Object.entries(tree)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === "string") {
-      if (out.has(key)) problems.push(`${file}: 键 ${key} 重复定义`);
-      out.set(key, v);
-    } else flatten(v, key, out, file, problems);
+/** The problems, and the keys whose template no longer matches the catalog (missing, unknown, new placeholder). */
+function compare(templates: Map<string, string>, catalog: Record<string, readonly string[]>): { problems: string[]; stale: string[] } {
+  const problems: string[] = [];
+  const stale = new Set<string>();
+  for (const [key, allowed] of Object.entries(catalog)) {
+    const t = templates.get(key);
+    if (t === undefined) {
+      problems.push(`缺少模板 ${key}（代码会用到它）`);
+      stale.add(key);
+      continue;
+    }
+    if (t.trim() === "") problems.push(`模板 ${key} 是空的`);
+    for (const p of placeholdersOf(t)) {
+      if (!allowed.includes(p)) {
+        problems.push(`模板 ${key} 用了未知的占位符 {${p}}（可用：${allowed.length ? allowed.map((a) => `{${a}}`).join(" ") : "无"}）`);
+        stale.add(key);
+      }
+    }
   }
-}
-
-export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  for (const key of templates.keys()) {
+    if (!(key in catalog)) {
+      problems.push(`模板 ${key} 不是代码使用的键（拼写错误？）`);
+      stale.add(key);
+    }
+  }
+  return { problems, stale: [...stale] };
 }
 
 /** Checks templates against a catalog; returns the list of problems (empty = fine). */
@@ -40,24 +51,14 @@ export function checkTemplates(
   templates: Map<string, string>,
   catalog: Record<string, readonly string[]> = PROMPT_CATALOG,
 ): string[] {
-  const problems: string[] = [];
-  for (const [key, allowed] of Object.entries(catalog)) {
-    const t = templates.get(key);
-    if (t === undefined) {
-      problems.push(`缺少模板 ${key}（代码会用到它）`);
-      continue;
-    }
-    if (t.trim() === "") problems.push(`模板 ${key} 是空的`);
-    for (const p of placeholdersOf(t)) {
-      if (!allowed.includes(p)) {
-        problems.push(`模板 ${key} 用了未知的占位符 {${p}}（可用：${allowed.length ? allowed.map((a) => `{${a}}`).join(" ") : "无"}）`);
-      }
-    }
-  }
-  for (const key of templates.keys()) {
-    if (!(key in catalog)) problems.push(`模板 ${key} 不是代码使用的键（拼写错误？）`);
-  }
-  return problems;
+  return compare(templates, catalog).problems;
+}
+
+/** What to do when templates and the generated index disagree, naming the keys. */
+export function regenerateHint(keys: string[]): string {
+  return `这些键的模板与 src/prompts/keys.generated.ts 不一致：${keys.join("、")}。` +
+    "如果是有意修改了 prompts/*.yaml 的键或占位符，请运行 npm run prompts:keys 重新生成，" +
+    "再运行 npm run typecheck 找出需要提供新占位符的代码；否则请改回模板。";
 }
 
 export class Prompts {
@@ -65,26 +66,11 @@ export class Prompts {
 
   /** Reads every `*.yaml` in `dir` and validates it; throws PromptError listing every problem. */
   static load(dir: string, catalog: Record<string, readonly string[]> = PROMPT_CATALOG): Prompts {
-    const problems: string[] = [];
-    const templates = new Map<string, string>();
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
-    if (files.length === 0) throw new PromptError([`目录 ${dir} 里没有 .yaml 模板文件`]);
-    for (const f of files) {
-      let raw: unknown;
-      try {
-        raw = parseYaml(fs.readFileSync(path.join(dir, f), "utf8"));
-      } catch (e) {
-        problems.push(`${f}: YAML 格式错误：${(e as Error).message.split("\n")[0]}`);
-        continue;
-      }
-      const tree = TemplateTree.safeParse(raw ?? {});
-      if (!tree.success) {
-        problems.push(`${f}: 每个值都必须是文字或分组（${tree.error.issues[0]?.path.join(".")}）`);
-        continue;
-      }
-      flatten(tree.data, "", templates, f, problems);
-    }
-    problems.push(...checkTemplates(templates, catalog));
+    const { names, templates, problems } = readPromptFiles(dir);
+    if (names.length === 0) throw new PromptError(problems);
+    const checked = compare(templates, catalog);
+    problems.push(...checked.problems);
+    if (checked.stale.length) problems.push(regenerateHint(checked.stale));
     if (problems.length) throw new PromptError(problems);
     return new Prompts(templates);
   }

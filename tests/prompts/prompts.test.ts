@@ -23,7 +23,7 @@ describe("prompts", () => {
   it("stops start-up on a template with an unknown placeholder, naming it", () => {
     const dir = brokenCopy("remind.yaml", (s) => s.replace('created: "已登记提醒 #{id}', 'created: "已登记提醒 #{编号}'));
     expect(() => Prompts.load(dir)).toThrow(PromptError);
-    expect(() => Prompts.load(dir)).toThrow(/模板 remind\.created 用了未知的占位符 \{编号\}（可用：\{id\} \{when\} \{content\}）/);
+    expect(() => Prompts.load(dir)).toThrow(/模板 remind\.created 用了未知的占位符 \{编号\}（可用：\{content\} \{id\} \{when\}）/);
   });
 
   it("stops start-up when a key the code uses has no template", () => {
