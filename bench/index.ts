@@ -1,3 +1,4 @@
-/** `npm run bench`: the core's message throughput, then stats at county scale. Arguments go to both. */
+/** `npm run bench`: the core's message throughput, stats at county scale, and 帮助 while a chart renders. */
 await import("./core.bench.js");
 await import("./stats.bench.js");
+await import("./render.bench.js");

@@ -8,13 +8,13 @@ import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
 import { can, isAction, policyMarkdown } from "./domain/policy.js";
 import { bindFlow, importRosterFlow, orgCommands } from "./flows/org.js";
-import { hazardCommands, hazardLedgerRenderer, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
+import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./flows/hazards.js";
 import { hazardJobs } from "./flows/hazard-jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./flows/routines.js";
 import { dutyCommands, dutyImportFlow, dutyJobs, noonReportFlow } from "./flows/duty.js";
 import { seasonalJob } from "./flows/seasonal.js";
-import { rollupCommands, rollupJobs, rollupRenderer, statsCommand } from "./flows/stats.js";
-import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./flows/warnings.js";
+import { rollupCommands, rollupJobs, statsCommand } from "./flows/stats.js";
+import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./features/warnings/index.js";
 import path from "node:path";
 import { rosterIdentity } from "./org/identity.js";
 import type { CommandDef } from "./core/commands.js";
@@ -30,7 +30,7 @@ import { prismaCoreStore, prismaRenderStore } from "./store/core-store.js";
 import { RenderRunner } from "./core/renders.js";
 import type { Renderer } from "./core/effects.js";
 import type { TickJob } from "./core/jobs.js";
-import type { Say } from "./prompts/catalog.js";
+import { RENDER_KINDS, RenderThread } from "./reports/render-thread.js";
 import { openStore, type Store, type Tx } from "./store/db.js";
 import { pruneOld } from "./store/housekeeping.js";
 import { pruneMedia } from "./channels/media.js";
@@ -144,14 +144,11 @@ export async function createApp(o: AppOptions): Promise<App> {
     onEnqueued: notify,
     onRendersQueued: () => renders.kick(),
   });
-  // Heavy work after the commit, on the read connection (core/renders.ts).
-  const render = (s: Say) => prompts.render(s);
+  // Heavy work after the commit, on a thread of its own with its own read connection (core/renders.ts).
+  const renderThread = new RenderThread({ dbFile: store.file, promptsDir: o.env.PROMPTS_DIR ?? projectPath("prompts"), dataDir });
   const renders: RenderRunner<Tx> = new RenderRunner<Tx>({
     store: prismaRenderStore(db), prompts, clock: o.clock, log: o.log, onEnqueued: notify,
-    renderers: new Map(([
-      ["rollup", rollupRenderer({ db: store.reader, render, dataDir })],
-      ["hazard-ledger", hazardLedgerRenderer({ db: store.reader, dataDir })],
-    ] as [string, Renderer][]).map(([k, r]) => [k, o.wrapRenderer ? o.wrapRenderer(k, r) : r])),
+    renderers: new Map(RENDER_KINDS.map((k) => [k, o.wrapRenderer ? o.wrapRenderer(k, renderThread.renderer(k)) : renderThread.renderer(k)])),
   });
   /** A feature's scheduled work, handled by the core like a message (core/jobs.ts). */
   const asJob = (j: TickJob<Tx>): JobDef => ({
@@ -225,6 +222,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       for (const ch of o.channels) await ch.stop().catch(() => undefined);
       await core.idle();
       await renders.idle();
+      await renderThread.close();
       for (const s of senders.values()) await s.stop();
       await store.close();
     },

@@ -19,7 +19,7 @@ import { audit } from "../store/audit.js";
 import { inRegion } from "../store/subtree.js";
 import type { Db, Tx } from "../store/db.js";
 import { formatLocal } from "../time/shanghai.js";
-import { warningStatus } from "./warnings.js";
+import { latestWarningStatus } from "../features/warnings/index.js";
 
 /** Names in one line: the first LIST_MAX of them and how many in all. */
 const LIST_MAX = 30;
@@ -79,8 +79,7 @@ export const statsCommand = (o: { patrol: RoutineConfig }): CommandDef<Tx> => ({
     if (want("warning")) {
       if (q.latest) {
         // "这次预警": the latest warning that reached this region, its 叫应 within the region.
-        const w = await ctx.tx.warning.findFirst({ where: { targets: { some: inRegion(region) } }, orderBy: { createdAt: "desc" } });
-        out.push(...(w ? await warningStatus(ctx.tx, w, region) : [say("stats.no_warning", { region })]));
+        out.push(...((await latestWarningStatus(ctx.tx, region)) ?? [say("stats.no_warning", { region })]));
       } else out.push(say("stats.warning", { ...head, ...(await warningFigures(ctx.tx, region, q.period)) }));
     }
     out.push(say("stats.export_hint"));

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { within } from "../domain/org.js";
-import { warningState } from "../domain/warnings.js";
+import { warningState } from "../features/warnings/rules.js";
 import { weeksEnding, type Period } from "../domain/period.js";
 import { say, type Say } from "../prompts/catalog.js";
 import type { Db, Tx } from "../store/db.js";

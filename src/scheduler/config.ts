@@ -8,7 +8,7 @@ import cron from "node-cron";
 import { z } from "zod";
 import { DEFAULT_HAZARD_RULES } from "../domain/hazards.js";
 import { DEFAULT_DUTY_RULES } from "../domain/duty.js";
-import { DEFAULT_CYCLES } from "../domain/warnings.js";
+import { DEFAULT_CYCLES } from "../features/warnings/rules.js";
 
 const Cron = z.string().superRefine((expr, ctx) => {
   if (expr.trim().split(/\s+/).length !== 5) {

@@ -30,6 +30,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** A read connection on its own (the render thread's): no migration, no writes expected. */
+export function openReader(file: string): Db {
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
+}
+
 export async function openStore(url: string, opts: { migrationsDir?: string } = {}): Promise<Store> {
   const file = sqlitePath(url);
   const migrations = migrate(file, opts.migrationsDir ?? projectPath("prisma", "migrations"));
@@ -38,6 +43,6 @@ export async function openStore(url: string, opts: { migrationsDir?: string } = 
   // WAL is persistent (set by migrate); synchronous=NORMAL is per connection and
   // is the recommended pairing with WAL: durable across process crashes.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  const reader = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
+  const reader = openReader(file);
   return { db, reader, file, migrations, close: async () => { await reader.$disconnect(); await db.$disconnect(); } };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryChannel } from "../../src/channels/memory.js";
 import { SendError } from "../../src/core/channel.js";
-import { figures, parseCycleSettings, parseOfficialWarning } from "../../src/domain/warnings.js";
+import { figures, parseCycleSettings, parseOfficialWarning } from "../../src/features/warnings/rules.js";
 import { validateRoster } from "../../src/domain/roster.js";
 import { bindIdentity, ensureRegionPath, importRoster, registerGroup } from "../../src/store/org.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";

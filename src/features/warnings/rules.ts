@@ -2,8 +2,8 @@
  * Warnings (预警) and call-and-response (叫应): vocabulary, levels, the cycle
  * settings per level, reading an official warning text, and the status figures.
  */
-import { foldFullWidth, stripArgStart } from "../core/normalize.js";
-import { say, type Say } from "../prompts/catalog.js";
+import { foldFullWidth, stripArgStart } from "../../core/normalize.js";
+import { say, type Say } from "../../prompts/catalog.js";
 
 export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "其他"] as const;
 export const WARNING_LEVELS = ["蓝", "黄", "橙", "红"] as const;

@@ -1,0 +1,117 @@
+/**
+ * The 发布预警 dialog and the fan-out it ends in (privately to each target, one
+ * tally per group, all in the dialog's transaction), and the 措施 dialog a
+ * "确认并报告措施" warning opens after 收到.
+ */
+import type { FlowDef, StepInput } from "../../core/flow-types.js";
+import type { Actor, OutboxItem } from "../../core/ports.js";
+import { within } from "../../domain/org.js";
+import { choice, text } from "../../flows/inputs.js";
+import { toGroup, toPerson } from "../../flows/notify.js";
+import { say, type Say } from "../../prompts/catalog.js";
+import { audit } from "../../store/audit.js";
+import type { Tx } from "../../store/db.js";
+import { findRegion } from "../../store/org.js";
+import { toLocalDate } from "../../time/shanghai.js";
+import * as repo from "./repo.js";
+import { parseCycleSettings, WARNING_LEVELS, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";
+import { tallyKey, tallyText } from "./status.js";
+
+export type WarningSettings = Record<WarningLevel, CycleSettings>;
+
+/** Who a warning goes to, by the choice made in the dialog (values, not the words shown). */
+export const TARGET_ROLES: Record<string, string[]> = { 网格员: ["网格员"], 网格员和值班员: ["网格员", "值班员"], 全部人员: ["网格员", "灾害信息员", "值班员", "带班领导", "局领导", "管理员"] };
+const RESPONSES = { 仅确认收到: "confirm", 确认并报告措施: "measures" } as const;
+
+/** Optional own cycle settings; skipping keeps the level's defaults from the config file. */
+function cycleInput(settings: WarningSettings): StepInput<CycleSettings & { [k: string]: number }> {
+  return {
+    kind: "text",
+    hint: () => say("warning.hint.cycle"),
+    parse: (m, ctx) => {
+      const base = settings[(ctx.answers.level as WarningLevel | undefined) ?? "蓝"];
+      const c = parseCycleSettings(m.text, base);
+      return c ? { ok: true, value: { ...c } } : { ok: false, error: say("warning.bad_cycle", { text: m.text.slice(0, 20) }) };
+    },
+    format: (v, ctx) => ctx.t(say("warning.cycle_value", { recall: v.recallMinutes, cycles: v.cycles, escalate: v.escalateAfter, hours: v.hours })),
+  };
+}
+
+export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
+  return {
+    id: "warning-issue",
+    title: "warning.title",
+    steps: [
+      { id: "type", prompt: "warning.ask.type", label: "warning.label.type", input: choice(WARNING_TYPES) },
+      { id: "level", prompt: "warning.ask.level", label: "warning.label.level", input: choice(WARNING_LEVELS) },
+      { id: "text", prompt: "warning.ask.text", label: "warning.label.text", input: text({ min: 6, max: 1000 }) },
+      { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: text({ min: 2, max: 200 }) },
+      { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES)) },
+      { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(Object.keys(RESPONSES)) },
+      { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
+    ],
+    permission: "warning.issue",
+    async complete({ tx, now, person, t, send, access }, a) {
+      const regions: string[] = [];
+      for (const name of String(a.regions).split(/[\s、,，]+/).filter(Boolean)) {
+        const r = await findRegion(tx, name);
+        if (!r.ok) return { ok: false, stepId: "regions", error: say("warning.bad_region", { region: name }) };
+        regions.push(r.path);
+      }
+      // Every area must be the issuer's; a refusal is audited and the areas asked again.
+      const outside = regions.find((r) => !person.regionPath || !within(r, person.regionPath));
+      const no = await access("warning.issue", { regions }, { entity: "warning", id: String(a.regions).slice(0, 60), refusal: { scope: say("warning.region_out_of_scope", { region: outside ?? "", scope: person.regionPath ?? "" }) } });
+      if (no) return { ok: false, stepId: "regions", error: no[0]! };
+      const level = a.level as WarningLevel;
+      const cycle = (a.cycle as CycleSettings | undefined) ?? settings[level];
+      const response = RESPONSES[String(a.response) as keyof typeof RESPONSES] ?? "confirm";
+      const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response, cycle }, now, t, send);
+      return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: cycle.recallMinutes })] };
+    },
+  };
+}
+
+/** Creates the warning and its targets and writes the whole fan-out in one transaction (crash-safe). */
+export async function issue(
+  tx: Tx, o: { issuer: Actor; type: string; level: WarningLevel; text: string; regions: string[]; roles: string[]; response: "confirm" | "measures"; cycle: CycleSettings },
+  now: Date, t: (s: Say) => string, send: (items: OutboxItem[]) => Promise<void>,
+): Promise<{ number: string; targets: number; groups: number }> {
+  const day = toLocalDate(now);
+  const seq = (await repo.countNumbered(tx, warningNumber(day, 0).slice(0, -2))) + 1;
+  const people = await repo.peopleToWarn(tx, o.roles, o.regions);
+  const w = await repo.create(tx, { ...o, number: warningNumber(day, seq), issuerId: o.issuer.personId!, now, targets: people.map((p) => ({ personId: p.id, regionPath: p.region.path })) });
+  await audit(tx, { at: now, actor: o.issuer.key, action: "warning.issue", entity: "warning", entityId: w.number, after: { ...o, issuer: o.issuer.personId, targets: people.length } });
+  const notice = t(say(o.response === "measures" ? "warning.notice_measures" : "warning.notice", { number: w.number, type: w.type, level: w.level, text: w.text }));
+  const items: OutboxItem[] = [];
+  const unreachable: number[] = [];
+  for (const p of people) {
+    const mine = (await toPerson(tx, p.id, notice, `yj:${w.id}:p:${p.id}:0`)).map((i) => ({ ...i, payload: { ...i.payload, choices: ["收到"] } }));
+    if (mine.length === 0) unreachable.push(p.id);
+    await repo.noteNotices(tx, w.id, p.id, 0, mine);
+    items.push(...mine);
+  }
+  await repo.markUnreachable(tx, w.id, unreachable, t(say("warning.unreachable_reason")));
+  const groups = await repo.targetGroups(tx, o.regions);
+  for (const g of groups) {
+    const inGroup = people.filter((p) => within(p.region.path, g.region.path)).map(() => ({ status: "未确认" }));
+    items.push({ ...toGroup(g, tallyText(t, w, inGroup), "")[0]!, dedupeKey: tallyKey(w.id, g.id), payload: { text: tallyText(t, w, inGroup), choices: ["收到"] } });
+  }
+  await send(items);
+  return { number: w.number, targets: people.length, groups: groups.length };
+}
+
+export const warningMeasuresFlow: FlowDef<Tx> = {
+  id: "warning-measures",
+  title: "warning.measures.title",
+  permission: "member",
+  summary: false,
+  steps: [
+    { id: "number", prompt: "warning.measures.ask", label: "warning.label.text", input: text({ min: 2, max: 30 }) },
+    { id: "measures", prompt: "warning.measures.ask", label: "warning.measures.label", input: text({ min: 4, max: 1000 }) },
+  ],
+  async complete({ tx, now, person }, a) {
+    await repo.saveMeasures(tx, String(a.number), person.personId!, String(a.measures));
+    await audit(tx, { at: now, actor: person.key, action: "warning.measures", entity: "warning", entityId: String(a.number), after: { measures: a.measures } });
+    return { ok: true, replies: [say("warning.measures.done", { number: String(a.number) })] };
+  },
+};
