@@ -38,10 +38,13 @@ const shiftYear = (d: Date, n: number) => {
 };
 
 function quarter(y: number, q: number): Period {
-  return { from: fromLocal(y, 3 * q - 2, 1), to: q === 4 ? fromLocal(y + 1, 1, 1) : fromLocal(y, 3 * q + 1, 1), label: `${y}年第${q}季度` };
+  return { from: fromLocal(y, 3 * q - 2, 1), to: q === 4 ? fromLocal(y + 1, 1, 1) : fromLocal(y, 3 * q + 1, 1), kind: "quarter", label: `${y}年第${q}季度` };
 }
 
 /** Finds the period words in a question; returns the period and the text around it. */
+/** How a named period compares with the one before it: a month with the last month, days with as many days before. */
+const kindFor = (p: Period): "month" | "quarter" | "year" | "days" => (p.kind === "month" || p.kind === "quarter" || p.kind === "year" ? p.kind : "days");
+
 function findPeriod(t: string, now: Date): { period: Period; kind: "month" | "quarter" | "year" | "days" } | null {
   const p = localParts(now);
   let m = /(?:(\d{4})年)?第?([一二三四1-4])季度/.exec(t);
@@ -53,17 +56,17 @@ function findPeriod(t: string, now: Date): { period: Period; kind: "month" | "qu
     const a = parseChineseDate(m[1]!, now, false);
     const b = parseChineseDate(`${m[2] ?? `${m[1]!.split("月")[0]}月`}${m[3]}日`, now, false);
     if (a.ok && b.ok && a.value.date <= b.value.date) {
-      return { period: { from: startOfLocalDay(a.value.date), to: startOfLocalDay(addDays(b.value.date, 1)), label: `${a.value.date}至${b.value.date}` }, kind: "days" };
+      return { period: { from: startOfLocalDay(a.value.date), to: startOfLocalDay(addDays(b.value.date, 1)), kind: "range", label: `${a.value.date}至${b.value.date}` }, kind: "days" };
     }
   }
   m = /(?:近|最近)(\d{1,3}|[一二三四五六七八九十]{1,3})天/.exec(t);
   if (m) {
     const n = parseSmallNumber(m[1]!)!;
     const first = addDays(toLocalDate(now), 1 - n);
-    return { period: { from: startOfLocalDay(first), to: startOfLocalDay(addDays(toLocalDate(now), 1)), label: `近${n}天` }, kind: "days" };
+    return { period: { from: startOfLocalDay(first), to: startOfLocalDay(addDays(toLocalDate(now), 1)), kind: "range", label: `近${n}天` }, kind: "days" };
   }
   for (const w of ["今天", "今日", "昨天", "本周", "这周", "上周", "本月", "这个月", "上月", "上个月", "今年", "本年", "去年"]) {
-    if (t.includes(w)) return { period: parsePeriod(w, now)!, kind: /月/.test(w) ? "month" : /年/.test(w) ? "year" : "days" };
+    if (t.includes(w)) return { period: parsePeriod(w, now)!, kind: kindFor(parsePeriod(w, now)!) };
   }
   m = /(?:(\d{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?/.exec(t);
   if (m) {
@@ -71,7 +74,7 @@ function findPeriod(t: string, now: Date): { period: Period; kind: "month" | "qu
     if (per) return { period: per, kind: "month" };
   }
   m = /(\d{4})年/.exec(t);
-  if (m) { const y = Number(m[1]); return { period: { from: fromLocal(y, 1, 1), to: fromLocal(y + 1, 1, 1), label: `${y}年` }, kind: "year" }; }
+  if (m) { const y = Number(m[1]); return { period: { from: fromLocal(y, 1, 1), to: fromLocal(y + 1, 1, 1), kind: "year", label: `${y}年` }, kind: "year" }; }
   return null;
 }
 
@@ -100,9 +103,9 @@ export function parseStatsQuery(text: string, now: Date, regions: { name: string
   let previous: Period;
   if (kind === "month") { const p = localParts(period.from); previous = parsePeriod(`${p.month === 1 ? p.year - 1 : p.year}年${p.month === 1 ? 12 : p.month - 1}月`, now) ?? period; }
   else if (kind === "quarter") { const p = localParts(period.from); const q = Math.ceil(p.month / 3); previous = q === 1 ? quarter(p.year - 1, 4) : quarter(p.year, q - 1); }
-  else if (kind === "year") { const y = localParts(period.from).year - 1; previous = { from: fromLocal(y, 1, 1), to: fromLocal(y + 1, 1, 1), label: `${y}年` }; }
-  else previous = { from: new Date(period.from.getTime() - n * 86_400_000), to: period.from, label: `前${n}天` };
-  const lastYear: Period = { from: shiftYear(period.from, -1), to: shiftYear(period.to, -1), label: `去年同期` };
+  else if (kind === "year") { const y = localParts(period.from).year - 1; previous = { from: fromLocal(y, 1, 1), to: fromLocal(y + 1, 1, 1), kind: "year", label: `${y}年` }; }
+  else previous = { from: new Date(period.from.getTime() - n * 86_400_000), to: period.from, kind: period.kind, label: `前${n}天` };
+  const lastYear: Period = { from: shiftYear(period.from, -1), to: shiftYear(period.to, -1), kind: period.kind, label: `去年同期` };
   const topic = TOPICS.find(([re]) => re.test(t))?.[1] ?? "all";
   const regionPath = findRegionIn(t, regions);
   const who = /谁(没|未|还没)|哪些人(没|未)|哪几个人(没|未)/.test(t);

@@ -15,7 +15,7 @@ import type { Db, Tx } from "../store/db.js";
 import * as hz from "../store/hazards.js";
 import { personById } from "../store/org.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
-import { choice, date, hazardNo, photos, place, text } from "./inputs.js";
+import { choice, choiceOf, date, hazardNo, photos, place, text } from "./inputs.js";
 import { toPerson } from "./notify.js";
 import { within } from "../domain/policy.js";
 import path from "node:path";
@@ -62,13 +62,16 @@ export const hazardRectifyFlow: FlowDef<Tx> = {
   title: "hazard.rectify.title",
   steps: [
     { id: "number", prompt: "hazard.ask.number", label: "hazard.label.number", input: hazardNo() },
-    { id: "stage", prompt: "hazard.rectify.ask.stage", label: "hazard.rectify.label.stage", input: choice(["已开始整改", "已完成整改"]), next: (a) => (a.stage === "已完成整改" ? "photos" : "note") },
+    { id: "stage", prompt: "hazard.rectify.ask.stage", label: "hazard.rectify.label.stage", input: choiceOf([
+      { value: "started", label: "hazard.rectify.stage.started", also: ["开始整改", "已开始", "开始了", "整改中", "正在整改"] },
+      { value: "done", label: "hazard.rectify.stage.done", also: ["完成整改", "已完成", "完成了", "整改完成", "已整改", "整改好了", "改好了"] },
+    ]), next: (a) => (a.stage === "done" ? "photos" : "note") },
     { id: "photos", prompt: "hazard.rectify.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }) },
     { id: "note", prompt: "hazard.rectify.ask.note", label: "hazard.rectify.label.note", input: text({ min: 2, max: 500 }), next: () => null },
   ],
   permission: "member",
   async complete({ tx, now, person, access }, a) {
-    const t: Transition = a.stage === "已完成整改" ? "rectify" : "start";
+    const t: Transition = a.stage === "done" ? "rectify" : "start";
     const r = await transition({ tx, access }, person, String(a.number), t, now, { note: a.note as string, photos: (a.photos as string[] | undefined) ?? [] });
     return { ok: true, replies: r };
   },
@@ -80,12 +83,15 @@ export const hazardReviewFlow: FlowDef<Tx> = {
   title: "hazard.review.title",
   steps: [
     { id: "number", prompt: "hazard.ask.number", label: "hazard.label.number", input: hazardNo() },
-    { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: choice(["通过（销号）", "不通过（退回整改）"]), next: (a) => (a.result === "不通过（退回整改）" ? "reason" : null) },
+    { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: choiceOf([
+      { value: "pass", label: "hazard.review.result.pass", also: ["通过", "合格", "同意", "销号", "同意销号", "复查通过", "可以销号"] },
+      { value: "reject", label: "hazard.review.result.reject", also: ["不通过", "不合格", "退回", "退回整改", "驳回", "不同意", "复查不通过"] },
+    ]), next: (a) => (a.result === "reject" ? "reason" : null) },
     { id: "reason", prompt: "hazard.review.ask.reason", label: "hazard.review.label.reason", input: text({ min: 2, max: 300 }) },
   ],
   permission: "hazard.verify",
   async complete({ tx, now, person, access }, a) {
-    const pass = a.result === "通过（销号）";
+    const pass = a.result === "pass";
     return { ok: true, replies: await transition({ tx, access }, person, String(a.number), pass ? "close" : "reject", now, pass ? {} : { note: a.reason as string }) };
   },
 };

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { findHazardNumber } from "../domain/hazards.js";
 import type { Attachment } from "../core/messages.js";
-import { say, type Say } from "../prompts/catalog.js";
+import { say, sayKey, type PromptKey, type Say } from "../prompts/catalog.js";
 import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } from "../time/chinese-date.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { pickChoice, yesNo } from "../core/answers.js";
@@ -46,6 +46,31 @@ export function choice(options: readonly string[] | ((ctx: InputContext) => stri
       return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[i]) };
     },
     format: (v) => v,
+  };
+}
+
+/**
+ * A choice whose answer is a value, not the words shown: branches read `done`,
+ * never "已完成整改", so rewording an option in prompts/ changes no behaviour.
+ * `also`: other ways people say an option ("通过" for 通过（销号）).
+ */
+export function choiceOf<V extends string>(options: readonly { value: V; label: PromptKey; also?: readonly string[] }[]): StepInput<V> {
+  const labels = (ctx: InputContext) => options.map((o) => ctx.t(sayKey(o.label)));
+  return {
+    kind: "choice",
+    hint: (ctx) => say("input.hint.choice", { options: labels(ctx).map((o, i) => `${i + 1}.${o}`).join(" ") }),
+    choices: labels,
+    parse: (m, ctx) => {
+      const s = m.norm.replace(/[。.!！]+$/, "");
+      const said = options.findIndex((o) => o.also?.includes(s));
+      const i = said >= 0 ? said : pickChoice(m.norm, labels(ctx));
+      if (i === undefined) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_choice", { text: clip(m.text) }));
+      return { ok: true, value: options[i]!.value };
+    },
+    format: (v, ctx) => {
+      const o = options.find((x) => x.value === v);
+      return o ? ctx.t(sayKey(o.label)) : v;
+    },
   };
 }
 

@@ -81,7 +81,8 @@ const TITLES = { week: "rollup.title_week", month: "rollup.title_month", range: 
 
 /** A rollup's kind from its period: a calendar month, a Monday-to-Sunday week, or any other range. */
 export function kindOf(p: Period): RollupKind {
-  if (/^\d{4}年\d{1,2}月$/.test(p.label)) return "month";
+  if (p.kind === "month" || p.kind === "week") return p.kind;
+  // Seven days typed as a range that happen to be Monday to Sunday read as a week.
   const days = Math.round((p.to.getTime() - p.from.getTime()) / 86_400_000);
   return days === 7 && localParts(p.from).weekday === 1 ? "week" : "range";
 }
