@@ -3,6 +3,7 @@
  * main.ts, the tests and the benchmark alike, so all of them run the real thing.
  */
 import type { ChannelAdapter } from "./core/channel.js";
+import type { InboundMessage } from "./core/messages.js";
 import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
@@ -226,5 +227,28 @@ export async function createApp(o: AppOptions): Promise<App> {
       for (const s of senders.values()) await s.stop();
       await store.close();
     },
+  };
+}
+
+/**
+ * The scripted console's time: until the first message a script may set its scene
+ * anywhere in time (so a replay is deterministic); after that the clock only moves
+ * forward, firing due jobs as it goes. Used by `npm start` and the golden transcripts.
+ */
+export function consoleTime(app: App, clock: Clock & { reset(t: Date): void }) {
+  let handled = 0;
+  return {
+    advanceTo: async (t: Date): Promise<boolean> => {
+      if (t.getTime() < clock.now().getTime()) {
+        if (handled > 0) return false;
+        clock.reset(t);
+        app.scheduler.resetTo(t);
+        return true;
+      }
+      await app.scheduler.advanceTo(t);
+      return true;
+    },
+    tick: () => app.scheduler.advanceTo(clock.now()).then(() => undefined),
+    handle: (m: InboundMessage) => (handled++, app.core.handle(m)),
   };
 }

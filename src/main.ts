@@ -3,7 +3,7 @@
  * default (SQLite file, console channel); `npm start -- --jsonl` is the scripted
  * console (one JSON object per line in and out; logs on stderr).
  */
-import { createApp } from "./app.js";
+import { consoleTime, createApp } from "./app.js";
 import { ConsoleChannel } from "./channels/console/console-channel.js";
 import { formatForPeople, runInteractive } from "./channels/console/interactive.js";
 import { runJsonl, toJsonlOutput } from "./channels/console/jsonl.js";
@@ -49,25 +49,13 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // Until the first message, a script may set its scene anywhere in time (so a
-  // replay is deterministic); after that the clock only moves forward.
-  let handled = 0;
-  const advanceTo = async (t: Date) => {
-    if (t.getTime() < clock.now().getTime()) {
-      if (handled > 0) return false;
-      clock.reset(t);
-      app.scheduler.resetTo(t);
-      return true;
-    }
-    await app.scheduler.advanceTo(t);
-    return true;
-  };
+  const time = consoleTime(app, clock);
   // The console alone runs the clock itself (jobs fire as it moves), so its output is in order.
   await app.start({ realTime: false });
-  const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
+  const { advanceTo, tick } = time;
   const timer = jsonl ? null : setInterval(() => void tick().then(() => app.drain()), 15_000);
   try {
-    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: (m: Parameters<typeof app.core.handle>[0]) => (handled++, app.core.handle(m)), drain: () => app.drain() };
+    const deps = { input: process.stdin, now: () => clock.now(), advanceTo, handle: time.handle, drain: () => app.drain() };
     if (jsonl) await runJsonl({ ...deps, log, tick });
     else await runInteractive({ ...deps, output: process.stdout });
   } finally {

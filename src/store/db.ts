@@ -20,17 +20,15 @@ export function sqlitePath(url: string): string {
 
 export interface Store {
   db: Db;
-  /**
-   * A second connection for heavy reads (renders): WAL gives it the last committed
-   * snapshot, and it never waits for — nor holds up — the write connection's transactions.
-   */
-  reader: Db;
   file: string;
   migrations: MigrationResult;
   close(): Promise<void>;
 }
 
-/** A read connection on its own (the render thread's): no migration, no writes expected. */
+/**
+ * A read connection on its own (the render thread's): WAL gives it the last committed
+ * snapshot, and it never waits for — nor holds up — the write connection's transactions.
+ */
 export function openReader(file: string): Db {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
 }
@@ -43,6 +41,5 @@ export async function openStore(url: string, opts: { migrationsDir?: string } = 
   // WAL is persistent (set by migrate); synchronous=NORMAL is per connection and
   // is the recommended pairing with WAL: durable across process crashes.
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  const reader = openReader(file);
-  return { db, reader, file, migrations, close: async () => { await reader.$disconnect(); await db.$disconnect(); } };
+  return { db, file, migrations, close: () => db.$disconnect() };
 }

@@ -2,16 +2,8 @@
  * The render queue (RenderJob): heavy work asked for in a transaction and done
  * after its commit. One process renders, so a claim is a plain update.
  */
+import type { ClaimedRender } from "../core/renders.js";
 import type { Db, Tx } from "./db.js";
-
-export interface RenderRow {
-  id: number;
-  kind: string;
-  params: unknown;
-  target: unknown;
-  at: Date;
-  attempts: number;
-}
 
 /** Queues a render in the caller's transaction; false when its dedupe key was queued before. */
 export async function enqueueRender(tx: Tx, r: { kind: string; params: unknown; target: unknown; at: Date; dedupeKey?: string }): Promise<boolean> {
@@ -21,7 +13,7 @@ export async function enqueueRender(tx: Tx, r: { kind: string; params: unknown; 
 }
 
 /** The oldest pending render, marked running (null: none). */
-export async function claimRender(db: Db, now: Date): Promise<RenderRow | null> {
+export async function claimRender(db: Db, now: Date): Promise<ClaimedRender | null> {
   return db.$transaction(async (tx) => {
     const r = await tx.renderJob.findFirst({ where: { status: "pending" }, orderBy: { id: "asc" } });
     if (!r) return null;

@@ -5,18 +5,17 @@
  *
  * The console runs in-process: the same `runJsonl` and `toJsonlOutput` as
  * src/main.ts, wired to the app exactly as main.ts wires them in `--jsonl` mode
- * (main.ts itself runs on import, so its few lines of wiring are repeated here;
+ * (main.ts itself runs on import, so its few lines of wiring are repeated here — the console clock is shared, consoleTime in src/app.ts;
  * golden.test.ts checks one transcript through a real `npm start -- --jsonl`
  * process so the two cannot drift apart unnoticed).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { createApp } from "../../src/app.js";
+import { consoleTime, createApp } from "../../src/app.js";
 import { ConsoleChannel } from "../../src/channels/console/console-channel.js";
 import { runJsonl, toJsonlOutput } from "../../src/channels/console/jsonl.js";
 import { AdjustableClock } from "../../src/core/clock.js";
-import type { InboundMessage } from "../../src/core/messages.js";
 import { loadEnv } from "../../src/config/env.js";
 import { seedDemoBureau } from "../../src/demo/bureau.js";
 import { PROJECT_ROOT } from "../../src/paths.js";
@@ -64,23 +63,12 @@ export async function runConsoleJsonl(input: string, runEnv: RunEnv): Promise<Co
     if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && (await app.store.db.person.count()) === 0)) {
       await seedDemoBureau(app.store.db, clock.now());
     }
-    let handled = 0;
-    const advanceTo = async (t: Date) => {
-      if (t.getTime() < clock.now().getTime()) {
-        if (handled > 0) return false;
-        clock.reset(t);
-        app.scheduler.resetTo(t);
-        return true;
-      }
-      await app.scheduler.advanceTo(t);
-      return true;
-    };
     await app.start({ realTime: false });
-    const tick = () => app.scheduler.advanceTo(clock.now()).then(() => undefined);
+    const time = consoleTime(app, clock);
     try {
       await runJsonl({
-        input: Readable.from([input]), log, tick, now: () => clock.now(), advanceTo,
-        handle: (m: InboundMessage) => (handled++, app.core.handle(m)), drain: () => app.drain(),
+        input: Readable.from([input]), log, tick: time.tick, now: () => clock.now(), advanceTo: time.advanceTo,
+        handle: time.handle, drain: () => app.drain(),
       });
     } finally {
       await app.stop();
