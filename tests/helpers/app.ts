@@ -13,8 +13,8 @@ import type { BotConfig } from "../../src/scheduler/config.js";
 import type { CommandDef } from "../../src/core/commands.js";
 import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
-import { tmpDbUrl } from "./tmp.js";
-import { seedDemoBureau } from "../../src/demo/bureau.js";
+import { tmpDbUrl, tryBaseDbUrl } from "./tmp.js";
+import { DEMO_SEED_NOW, seedTestDemo } from "../setup/base-db.js";
 import { bindIdentity, personByMobile } from "../../src/store/org.js";
 
 export const silentLog = { info() {}, warn() {}, error() {} };
@@ -61,7 +61,11 @@ export interface StartOptions {
   commands?: CommandDef<Tx>[];
   /** Chat accounts (memory channel) bound to demo roster mobiles; default: u1, u2, a, b. */
   bind?: Record<string, string>;
-  /** Seed the demo bureau (default true). */
+  /**
+   * Seed the demo bureau (default true). Without `url`, the bot starts on a copy of
+   * the run's base database (tests/setup): already seeded when the clock starts at
+   * DEMO_SEED_NOW, else migrated only and seeded here at the clock's time.
+   */
   demo?: boolean;
 }
 
@@ -69,8 +73,18 @@ export interface StartOptions {
 export const DEFAULT_BINDINGS: Record<string, string> = { u1: "13800000007", u2: "13800000009", a: "13800000008", b: "13800000011" };
 
 export async function startBot(o: StartOptions = {}): Promise<TestBot> {
-  const url = o.url ?? tmpDbUrl();
-  const clock = o.live ? new LiveClock() : new FixedClock(o.now ?? new Date("2026-11-25T09:00:00+08:00"));
+  const clock = o.live ? new LiveClock() : new FixedClock(o.now ?? new Date(DEMO_SEED_NOW));
+  const demo = o.demo ?? true;
+  // The seeded base was seeded at DEMO_SEED_NOW: a bot starting at another time seeds
+  // itself (timestamps in the roster and audit log follow the clock), on a migrated copy.
+  let seed = demo;
+  let url = o.url;
+  if (url === undefined && o.env?.DATABASE_URL === undefined) {
+    const seeded = demo && !o.live && clock.now().getTime() === DEMO_SEED_NOW.getTime() ? tryBaseDbUrl("demo") : null;
+    if (seeded) seed = false;
+    url = seeded ?? tryBaseDbUrl("empty") ?? tmpDbUrl();
+  }
+  url ??= tmpDbUrl();
   const channel = o.channel ?? new MemoryChannel("memory");
   const env = loadEnv({ DATABASE_URL: url, ...o.env });
   const app = await createApp({
@@ -78,7 +92,7 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
     env, clock, log: o.log ?? silentLog, channels: [channel, ...(o.channels ?? [])], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
     ...(o.live ? {} : { senderSleep: async (ms: number) => clock.advance(ms) }),
   });
-  if (o.demo ?? true) await seedDemoBureau(app.store.db, clock.now(), "memory");
+  if (seed) await seedTestDemo(app.store.db, clock.now());
   for (const [account, mobile] of Object.entries(o.bind ?? DEFAULT_BINDINGS)) {
     const p = await personByMobile(app.store.db, mobile);
     if (!p) throw new Error(`no demo person ${mobile}`);
