@@ -235,7 +235,8 @@ export class Core<Tx> {
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
     if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, send: this.sender(tx, now), access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
+    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
+    if (!Array.isArray(out) && out.effects?.length) await this.commitHandlerEffects(tx, out.effects, now);
     if ("startFlow" in out) {
       const flow = this.flows.get(out.startFlow);
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
@@ -245,7 +246,9 @@ export class Core<Tx> {
       await this.o.store.enqueueRender(tx, { ...out.render, target: this.out(msg, { text: "", choices: [] }, msg.messageId), at: now });
       this.rendersFor.add(`${msg.channel}:${msg.chatId}`);
       if (out.says?.length) reply({ text: out.says.map(this.t).join("\n"), choices: [] });
-    } else if ("says" in out) reply({ text: out.says.map(this.t).join("\n"), choices: [], ...(out.file ? { file: out.file } : {}), ...(out.image ? { image: out.image } : {}) });
+    } else if ("says" in out) {
+      if (out.says.length || out.file || out.image) reply({ text: out.says.map(this.t).join("\n"), choices: [], ...(out.file ? { file: out.file } : {}), ...(out.image ? { image: out.image } : {}) });
+    }
     else if (out.length) reply({ text: out.map(this.t).join("\n"), choices: [] });
   }
 
@@ -348,13 +351,12 @@ export class Core<Tx> {
   }
 
   /** Messages to other chats, written in the caller's transaction. */
-  private sender(tx: Tx, now: Date) {
-    return async (items: OutboxItem[]) => {
-      if (items.length === 0) return;
-      await this.o.store.enqueue(tx, items, now);
-      // Senders claim in a transaction of their own, which waits for this one to commit.
-      this.o.onEnqueued?.(new Set(items.map((i) => i.channel)));
-    };
+  /** A handler's effects, in its transaction; senders and renders woken (they wait for the commit to see them). */
+  private async commitHandlerEffects(tx: Tx, effects: Effect[], now: Date): Promise<void> {
+    const { channels, renders } = await this.commitEffects(tx, effects, now);
+    // Senders claim in a transaction of their own, which waits for this one to commit.
+    if (channels.size) this.o.onEnqueued?.(channels);
+    if (renders) this.o.onRendersQueued?.();
   }
 
   /** Runs a flow's completion; returns the engine result to continue with when a rule sends it back to a step. */
@@ -367,8 +369,9 @@ export class Core<Tx> {
     const word = this.keywordFor(flow.id);
     // Asked again at the end: whoever was deactivated or unbound mid-dialog cannot submit.
     if (await this.refusedMidFlow(tx, msg, actor, flow, r.answers!, now, reply)) return null;
-    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, send: this.sender(tx, now), access: this.accessFor(tx, msg, actor, word, now) }, r.answers!);
+    const res = await flow.complete({ tx, now, actor: chatOf(msg), person: actor, t: this.t, access: this.accessFor(tx, msg, actor, word, now) }, r.answers!);
     if (res.ok) {
+      if (res.effects?.length) await this.commitHandlerEffects(tx, res.effects, now);
       await store.deleteSession(tx, key);
       await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, r.answers!) } });
       if (res.choices?.length) {

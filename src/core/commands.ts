@@ -8,6 +8,7 @@ import { stripArgStart } from "./normalize.js";
 
 export { stripArgStart };
 import type { InboundMessage } from "./messages.js";
+import type { Effect } from "./effects.js";
 
 export interface CommandContext<Tx> {
   tx: Tx;
@@ -19,8 +20,6 @@ export interface CommandContext<Tx> {
   msg: InboundMessage;
   /** Renders a prompt (for messages to other people). */
   t: (s: Say) => string;
-  /** Sends messages to other chats in the same transaction. */
-  send: (items: import("./ports.js").OutboxItem[]) => Promise<void>;
   /** Asks the policy about a target: null to go ahead, else what to say (the refusal is already audited). */
   access: Access;
   /** The same question without a refusal (to offer a hint, not to guard anything). */
@@ -74,6 +73,8 @@ export interface WithFiles {
   says: Say[];
   file?: string;
   image?: string;
+  /** What else follows (notices to other people), written in the command's transaction. */
+  effects?: Effect[];
 }
 
 /**
@@ -84,14 +85,16 @@ export interface WithFiles {
 export interface Rendering {
   render: import("./effects.js").RenderRequest;
   says?: Say[];
+  effects?: Effect[];
 }
 
 /** A command's way of opening a dialog with what it already knows. */
 export interface StartFlow {
   startFlow: string;
-  answers: Record<string, import("./flow-types.js").Json>;
+  answers: Record<string, import("./json.js").Json>;
   /** Said before the first question. */
   intro?: Say[];
+  effects?: Effect[];
 }
 
 export interface CommandMatch<Tx> {

@@ -3,9 +3,18 @@
  * send, and heavy work to do after the commit. The core writes both in the
  * transaction of the state change that caused them.
  */
-import type { Json } from "./flow-types.js";
-import type { OutboxItem } from "./ports.js";
+import type { Json } from "./json.js";
+import type { OutboundMessage } from "./messages.js";
 import type { Say } from "../prompts/catalog.js";
+
+/** A message to a chat, queued in the outbox in the transaction that caused it. */
+export interface OutboxItem {
+  channel: string;
+  chatId: string;
+  /** The message minus its address. */
+  payload: Omit<OutboundMessage, "channel" | "chatId">;
+  dedupeKey?: string;
+}
 
 /**
  * "Render this" (a chart, a workbook, a ledger): a row in the render queue, done by

@@ -4,10 +4,12 @@
  * store, and its whole state is plain JSON kept in the session row.
  */
 import type { Attachment } from "./messages.js";
-import type { Actor, OutboxItem } from "./ports.js";
+import type { Actor } from "./ports.js";
+import type { Effect } from "./effects.js";
 import type { PromptKey, Say } from "../prompts/catalog.js";
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+import type { Json } from "./json.js";
+export type { Json };
 export type Answers = Record<string, Json>;
 
 /** What a step sees of an inbound message. */
@@ -67,15 +69,13 @@ export interface CompleteContext<Tx> {
   person: Actor;
   /** Renders a prompt (for messages to other people). */
   t: (s: Say) => string;
-  /** Sends messages to other chats in the same transaction (e.g. tell the leader on duty). */
-  send: (items: OutboxItem[]) => Promise<void>;
   /** Asks the policy about a target (see CommandContext.access). */
   access: import("./commands.js").Access;
 }
 
 export type CompleteResult =
   /** `choices` go with the last reply (e.g. a button to start the next thing). */
-  | { ok: true; replies: Say[]; choices?: string[] }
+  | { ok: true; replies: Say[]; choices?: string[]; effects?: Effect[] }
   /** A rule failed at submit time: re-ask this step with the error. */
   | { ok: false; stepId: string; error: Say };
 

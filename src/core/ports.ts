@@ -60,13 +60,7 @@ export interface SessionRecord extends SessionKey {
   remindedAt: Date | null;
 }
 
-export interface OutboxItem {
-  channel: string;
-  chatId: string;
-  /** The message minus its address. */
-  payload: Omit<OutboundMessage, "channel" | "chatId">;
-  dedupeKey?: string;
-}
+export type { OutboxItem } from "./effects.js";
 
 export interface AuditRecord {
   at: Date;
@@ -85,7 +79,7 @@ export interface CoreStore<Tx> {
   getSession(tx: Tx, k: SessionKey): Promise<SessionRecord | null>;
   saveSession(tx: Tx, k: SessionKey, s: { flowId: string; state: unknown; now: Date; expiresAt: Date; isNew: boolean }): Promise<void>;
   deleteSession(tx: Tx, k: SessionKey): Promise<void>;
-  enqueue(tx: Tx, items: OutboxItem[], now: Date): Promise<number>;
+  enqueue(tx: Tx, items: import("./effects.js").OutboxItem[], now: Date): Promise<number>;
   /** Queues heavy work for after the commit (core/renders.ts); false when its dedupe key was queued before. */
   enqueueRender(tx: Tx, job: import("./effects.js").RenderJob): Promise<boolean>;
   audit(tx: Tx, e: AuditRecord): Promise<void>;

@@ -85,7 +85,7 @@ export const noonReportFlow: FlowDef<Tx> = {
     { id: "handled", prompt: "duty.noon.ask.handled", label: "duty.noon.label.handled", input: text({ min: 2, max: 1000 }), optional: true },
     { id: "reportedUp", prompt: "duty.noon.ask.reported_up", label: "duty.noon.label.reported_up", input: text({ min: 2, max: 1000 }), optional: true },
   ],
-  async complete({ tx, now, person, t, send }, a) {
+  async complete({ tx, now, person, t }, a) {
     const s = await duty.shiftOf(tx, person.personId!, now, 0);
     if (!s) return { ok: true, replies: [say("duty.not_on_duty")] };
     const data = { status: a.status as string, details: (a.details as string) ?? null, handled: (a.handled as string) ?? null, reportedUp: (a.reportedUp as string) ?? null };
@@ -96,8 +96,7 @@ export const noonReportFlow: FlowDef<Tx> = {
     });
     const leader = await personById(tx, s.leaderId);
     const note = t(say("duty.noon.to_leader", { region: s.regionPath, reporter: person.name, status: data.status, details: data.details ?? "无" }));
-    await send(await toPerson(tx, s.leaderId, note, `noon:${s.id}:${now.getTime()}`));
-    return { ok: true, replies: [say("duty.noon.done", { leader: leader?.name ?? "" })] };
+    return { ok: true, replies: [say("duty.noon.done", { leader: leader?.name ?? "" })], effects: [{ notify: await toPerson(tx, s.leaderId, note, `noon:${s.id}:${now.getTime()}`) }] };
   },
 };
 
@@ -174,9 +173,9 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         if (no) return no;
         const swap = await ctx.tx.dutySwap.create({ data: { shiftId: s.id, fromId: ctx.actor.personId!, toId: target.id, status: "pending", requestedAt: ctx.now } });
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "duty.swap.request", entity: "duty", entityId: swap.id, after: { shift: s.id, to: target.id } });
-        await ctx.send(await toPerson(ctx.tx, s.leaderId, ctx.t(say("duty.swap.ask_leader", { id: swap.id, from: ctx.actor.name, to: target.name, start: formatLocal(s.startAt) })), `swap:${swap.id}`));
+        const ask = await toPerson(ctx.tx, s.leaderId, ctx.t(say("duty.swap.ask_leader", { id: swap.id, from: ctx.actor.name, to: target.name, start: formatLocal(s.startAt) })), `swap:${swap.id}`);
         const leader = await personById(ctx.tx, s.leaderId);
-        return [say("duty.swap.requested", { id: swap.id, leader: leader?.name ?? "" })];
+        return { says: [say("duty.swap.requested", { id: swap.id, leader: leader?.name ?? "" })], effects: [{ notify: ask }] };
       },
     },
     ...(["approve", "reject"] as const).map((which): CommandDef<Tx> => ({
@@ -208,8 +207,8 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: `duty.swap.${which}`, entity: "duty", entityId: swap.id, before: { officerIds: s.officerIds } });
         const [from, to] = await Promise.all([personById(ctx.tx, swap.fromId), personById(ctx.tx, swap.toId)]);
         const note = ctx.t(say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) }));
-        await ctx.send([...(await toPerson(ctx.tx, swap.fromId, note, `swap:${id}:from`)), ...(approve ? await toPerson(ctx.tx, swap.toId, note, `swap:${id}:to`) : [])]);
-        return [say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) })];
+        const notify = [...(await toPerson(ctx.tx, swap.fromId, note, `swap:${id}:from`)), ...(approve ? await toPerson(ctx.tx, swap.toId, note, `swap:${id}:to`) : [])];
+        return { says: [say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) })], effects: [{ notify }] };
       },
     })),
     { id: "duty-import", keywords: ["导入排班表"], slash: ["import_duty"], describe: "duty.import.describe", permission: "duty.schedule", flow: "duty-import", checks: [{ action: "duty.schedule", target: "shift" }] },

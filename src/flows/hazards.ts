@@ -3,7 +3,7 @@
  * one-message report, 整改 / 复查 / 销号, show and list, 挂牌督办 and progress, the
  * ledger, and the deadline and supervision jobs.
  */
-import type { Access, CommandContext, CommandDef, StartFlow } from "../core/commands.js";
+import type { Access, CommandContext, CommandDef, StartFlow, WithFiles } from "../core/commands.js";
 import type { Renderer } from "../core/effects.js";
 import type { Actor } from "../core/ports.js";
 import type { Answers, FlowDef } from "../core/flow-types.js";
@@ -188,7 +188,7 @@ function allPhotos(h: hz.HazardRow, events: { photos: string | null }[]): string
  * `隐患 YH-… 照片`: the evidence, to the verifier and leaders in scope only, and
  * always privately (asked in a group, the pictures go to the asker's own chat).
  */
-async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[]> {
+async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[] | WithFiles> {
   const h = await hz.hazardByNumber(ctx.tx, number);
   if (!h) return [say("hazard.not_found", { number })];
   const no = await ctx.access("hazard.photos", { regions: [h.regionPath], parties: [h.reporterId, h.responsibleId] }, { entity: "hazard", id: h.number, refusal: { role: say("hazard.photos.not_yours", { number: h.number }) } });
@@ -202,8 +202,7 @@ async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[
     else for (const it of await toPerson(ctx.tx, ctx.actor.personId!, text, `hzp:${h.id}:${ctx.msg.messageId}:${i}`)) if (it.payload.mention === undefined) items.push({ ...it, payload: { ...it.payload, image: p } });
   }
   if (items.length === 0) return [say("hazard.photos.need_private", { number: h.number })];
-  await ctx.send(items);
-  return [say(ctx.chat.chatKind === "private" ? "hazard.photos.sent" : "hazard.photos.sent_private", { number: h.number, count: photos.length })];
+  return { says: [say(ctx.chat.chatKind === "private" ? "hazard.photos.sent" : "hazard.photos.sent_private", { number: h.number, count: photos.length })], effects: [{ notify: items }] };
 }
 
 /** The hazard number a command starts with (typed any way people type it). */

@@ -2,7 +2,7 @@
  * Warnings' chat commands: 发布预警 (opens the dialog, reading an official text),
  * 收到 (confirm; the group tallies follow), 预警 YJ-… (status), 解除预警, 升级预警.
  */
-import type { CommandContext, CommandDef } from "../../core/commands.js";
+import type { CommandContext, CommandDef, StartFlow, WithFiles } from "../../core/commands.js";
 import type { OutboxItem } from "../../core/ports.js";
 import { within } from "../../domain/org.js";
 import { toGroup } from "../../flows/notify.js";
@@ -35,23 +35,25 @@ async function refreshTallies(tx: Tx, w: repo.WarningRow, regionPath: string, t:
   return out;
 }
 
-async function confirm(ctx: CommandContext<Tx>): Promise<Say[] | { startFlow: string; answers: Record<string, string>; intro: Say[] }> {
+async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow> {
   const n = findWarningNumber(ctx.args)?.number;
   const open = await repo.openTargetsOf(ctx.tx, ctx.actor.personId!, n);
   // "收到" is everyday group talk: with nothing to confirm, say nothing there.
-  if (open.length === 0) return ctx.chat.chatKind === "group" ? [] : [say("warning.nothing_to_confirm")];
+  if (open.length === 0) return { says: ctx.chat.chatKind === "group" ? [] : [say("warning.nothing_to_confirm")] };
   const out: Say[] = [];
+  const tallies: OutboxItem[] = [];
   let measuresFor: string | null = null;
   for (const tg of open) {
     await repo.confirm(ctx.tx, tg.id, ctx.now);
     await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.confirm", entity: "warning", entityId: tg.warning.number });
-    await ctx.send(await refreshTallies(ctx.tx, tg.warning, tg.regionPath, ctx.t, ctx.now));
+    tallies.push(...(await refreshTallies(ctx.tx, tg.warning, tg.regionPath, ctx.t, ctx.now)));
     out.push(say("warning.confirmed", { number: tg.warning.number, minutes: Math.round((ctx.now.getTime() - tg.warning.createdAt.getTime()) / 60_000) }));
     if (tg.warning.response === "measures") measuresFor = tg.warning.number;
   }
-  if (measuresFor) return { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out };
+  const effects = [{ notify: tallies }];
+  if (measuresFor) return { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out, effects };
   // In a group the edited tally is the answer: groups allow only ~20 bot messages a minute.
-  return ctx.chat.chatKind === "group" ? [] : out;
+  return { says: ctx.chat.chatKind === "group" ? [] : out, effects };
 }
 
 function warningArg(args: string): { number: string | null; rest: string } {
@@ -101,8 +103,8 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
         await repo.lift(ctx.tx, w.id, ctx.now);
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.lift", entity: "warning", entityId: w.number });
         const notice = ctx.t(say("warning.lifted_notice", { number: w.number, type: w.type, level: w.level }));
-        await ctx.send((await repo.targetGroups(ctx.tx, repo.regionsOf(w))).flatMap((g) => toGroup(g, notice, `yj:${w.id}:lift`)));
-        return [say("warning.lifted", { number: w.number })];
+        const notify = (await repo.targetGroups(ctx.tx, repo.regionsOf(w))).flatMap((g) => toGroup(g, notice, `yj:${w.id}:lift`));
+        return { says: [say("warning.lifted", { number: w.number })], effects: [{ notify }] };
       },
     },
     {
@@ -118,8 +120,8 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
         await repo.upgrade(ctx.tx, w.id, level, { recallMinutes: c.recallMinutes, cycles: w.cycle + c.cycles, escalateAfter: c.escalateAfter });
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "warning.upgrade", entity: "warning", entityId: w.number, before: { level: w.level }, after: { level } });
         const notice = ctx.t(say("warning.upgraded_notice", { number: w.number, type: w.type, from: w.level, to: level }));
-        await ctx.send((await repo.targetGroups(ctx.tx, repo.regionsOf(w))).flatMap((g) => toGroup(g, notice, `yj:${w.id}:up:${level}`)));
-        return [say("warning.upgraded", { number: w.number, level })];
+        const notify = (await repo.targetGroups(ctx.tx, repo.regionsOf(w))).flatMap((g) => toGroup(g, notice, `yj:${w.id}:up:${level}`));
+        return { says: [say("warning.upgraded", { number: w.number, level })], effects: [{ notify }] };
       },
     },
   ];

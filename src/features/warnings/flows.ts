@@ -51,7 +51,7 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
     permission: "warning.issue",
-    async complete({ tx, now, person, t, send, access }, a) {
+    async complete({ tx, now, person, t, access }, a) {
       const regions: string[] = [];
       for (const name of String(a.regions).split(/[\s、,，]+/).filter(Boolean)) {
         const r = await findRegion(tx, name);
@@ -65,8 +65,8 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       const level = a.level as WarningLevel;
       const cycle = (a.cycle as CycleSettings | undefined) ?? settings[level];
       const response = RESPONSES[String(a.response) as keyof typeof RESPONSES] ?? "confirm";
-      const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response, cycle }, now, t, send);
-      return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: cycle.recallMinutes })] };
+      const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response, cycle }, now, t);
+      return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: cycle.recallMinutes })], effects: [{ notify: w.notices }] };
     },
   };
 }
@@ -74,8 +74,8 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
 /** Creates the warning and its targets and writes the whole fan-out in one transaction (crash-safe). */
 export async function issue(
   tx: Tx, o: { issuer: Actor; type: string; level: WarningLevel; text: string; regions: string[]; roles: string[]; response: "confirm" | "measures"; cycle: CycleSettings },
-  now: Date, t: (s: Say) => string, send: (items: OutboxItem[]) => Promise<void>,
-): Promise<{ number: string; targets: number; groups: number }> {
+  now: Date, t: (s: Say) => string,
+): Promise<{ number: string; targets: number; groups: number; notices: OutboxItem[] }> {
   const day = toLocalDate(now);
   const seq = (await repo.countNumbered(tx, warningNumber(day, 0).slice(0, -2))) + 1;
   const people = await repo.peopleToWarn(tx, o.roles, o.regions);
@@ -96,8 +96,7 @@ export async function issue(
     const inGroup = people.filter((p) => within(p.region.path, g.region.path)).map(() => ({ status: "未确认" }));
     items.push({ ...toGroup(g, tallyText(t, w, inGroup), "")[0]!, dedupeKey: tallyKey(w.id, g.id), payload: { text: tallyText(t, w, inGroup), choices: ["收到"] } });
   }
-  await send(items);
-  return { number: w.number, targets: people.length, groups: groups.length };
+  return { number: w.number, targets: people.length, groups: groups.length, notices: items };
 }
 
 export const warningMeasuresFlow: FlowDef<Tx> = {
