@@ -17,7 +17,7 @@ import type { InboundMessage } from "../src/core/messages.js";
 import { loadEnv } from "../src/config/env.js";
 import { migrate } from "../src/store/migrate.js";
 import { projectPath } from "../src/paths.js";
-import { importRoster } from "../src/store/org.js";
+import { importRoster } from "../src/features/org/repo.js";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -16,7 +16,7 @@ import { FixedClock } from "../src/core/clock.js";
 import type { Renderer } from "../src/core/effects.js";
 import { loadEnv } from "../src/config/env.js";
 import { seedDemoBureau } from "../src/demo/bureau.js";
-import { bindIdentity, personByMobile } from "../src/store/org.js";
+import { bindIdentity, personByMobile } from "../src/features/org/repo.js";
 
 const argAt = process.argv.indexOf("--render-hazards");
 const HAZARDS = argAt > 0 ? Number(process.argv[argAt + 1]) : 100_000;

@@ -8,13 +8,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, loadEnv } from "../config/env.js";
-import { RosterFileError, validateRoster } from "../domain/roster.js";
+import { RosterFileError, validateRoster } from "../features/org/roster-rules.js";
 import { Prompts } from "../prompts/load.js";
 import { projectPath } from "../paths.js";
-import { importReportLines } from "../roster/report.js";
-import { formatOf, readRosterRows } from "../roster/read.js";
+import { importReportLines } from "../features/org/roster-report.js";
+import { formatOf, readRosterRows } from "../features/org/roster-read.js";
 import { openStore } from "../store/db.js";
-import { importRoster } from "../store/org.js";
+import { importRoster } from "../features/org/repo.js";
 
 async function main(argv: string[]): Promise<number> {
   const file = argv.find((a) => !a.startsWith("--"));
@@ -34,8 +34,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     rows = validateRoster(await readRosterRows(fs.readFileSync(path.resolve(file)), format));
   } catch (e) {
-    if (e instanceof RosterFileError || (e as NodeJS.ErrnoException).code === "ENOENT") {
-      process.stderr.write(`花名册无法导入：${(e as Error).message}\n`);
+    if (e instanceof RosterFileError) {
+      process.stderr.write(`${prompts.text("roster.file_error", { reason: prompts.render(e.say) })}\n`);
+      return 1;
+    }
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      process.stderr.write(`${prompts.text("roster.file_error", { reason: prompts.text("roster.no_file", { file }) })}\n`);
       return 1;
     }
     throw e;

@@ -20,7 +20,7 @@ export interface Actor {
 
 export type Denial = "unbound" | "inactive" | "role" | "scope" | "rank" | "self";
 
-/** What an action is done to, as the policy reads it (domain/policy.ts). Everything is optional; a rule looks only at what it names. */
+/** What an action is done to, as the policy reads it (features/org/policy.ts). Everything is optional; a rule looks only at what it names. */
 export interface AccessTarget {
   /** Where the thing is now (a hazard's region, a person's current region, a warning's areas). */
   regions?: readonly string[];

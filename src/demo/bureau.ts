@@ -5,8 +5,8 @@
  * Seeding goes through the real roster import, so it is idempotent.
  */
 import type { Db } from "../store/db.js";
-import { validateRoster } from "../domain/roster.js";
-import { ensureRegionPath, importRoster, registerGroup } from "../store/org.js";
+import { validateRoster } from "../features/org/roster-rules.js";
+import { ensureRegionPath, importRoster, registerGroup } from "../features/org/repo.js";
 
 export const DEMO_ROSTER = `姓名,手机号,区域,角色
 张建国,13800000001,示范县,局领导

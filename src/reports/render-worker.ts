@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Renderer } from "../core/effects.js";
-import { hazardLedgerRenderer } from "../flows/hazards.js";
-import { rollupRenderer } from "../flows/stats.js";
+import { hazardLedgerRenderer } from "../features/hazards/flows.js";
+import { rollupRenderer } from "../features/stats/commands.js";
 import { Prompts } from "../prompts/load.js";
 import { openReader } from "../store/db.js";
 

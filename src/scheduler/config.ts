@@ -6,8 +6,8 @@
 import fs from "node:fs";
 import cron from "node-cron";
 import { z } from "zod";
-import { DEFAULT_HAZARD_RULES } from "../domain/hazards.js";
-import { DEFAULT_DUTY_RULES } from "../domain/duty.js";
+import { DEFAULT_HAZARD_RULES } from "../features/hazards/rules.js";
+import { DEFAULT_DUTY_RULES } from "../features/duty/rules.js";
 import { DEFAULT_CYCLES } from "../features/warnings/rules.js";
 
 const Cron = z.string().superRefine((expr, ctx) => {

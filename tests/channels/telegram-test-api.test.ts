@@ -8,7 +8,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { TelegramChannel } from "../../src/channels/telegram.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, personByMobile } from "../../src/features/org/repo.js";
 import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 

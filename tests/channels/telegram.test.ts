@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { splitText, TelegramChannel } from "../../src/channels/telegram.js";
-import { bindIdentity, ensureRegionPath, personByMobile, registerGroup } from "../../src/store/org.js";
+import { bindIdentity, ensureRegionPath, personByMobile, registerGroup } from "../../src/features/org/repo.js";
 import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
 import { probeCommand, probeFlow } from "../helpers/flows.js";
 import { TelegramEmulator, type Chat, type TgUser } from "../helpers/telegram-emulator.js";

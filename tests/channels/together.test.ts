@@ -4,7 +4,7 @@ import type { Message } from "wechaty";
 import { afterEach, describe, expect, it } from "vitest";
 import { TelegramChannel } from "../../src/channels/telegram.js";
 import { WechatChannel } from "../../src/channels/wechat.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, personByMobile } from "../../src/features/org/repo.js";
 import { startBot, texts, waitFor, type TestBot } from "../helpers/app.js";
 import { TelegramEmulator } from "../helpers/telegram-emulator.js";
 import { tmpDir } from "../helpers/tmp.js";

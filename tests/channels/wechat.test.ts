@@ -6,7 +6,7 @@ import { PuppetMock, mock } from "wechaty-puppet-mock";
 import type { Message } from "wechaty";
 import { afterEach, describe, expect, it } from "vitest";
 import { numberedChoices, WechatChannel } from "../../src/channels/wechat.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, personByMobile } from "../../src/features/org/repo.js";
 import { silentLog, startBot, waitFor, type TestBot } from "../helpers/app.js";
 import { probeCommand, probeFlow } from "../helpers/flows.js";
 import { tmpDir } from "../helpers/tmp.js";

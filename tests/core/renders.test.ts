@@ -11,7 +11,7 @@ import { FixedClock } from "../../src/core/clock.js";
 import type { Renderer } from "../../src/core/effects.js";
 import { loadEnv } from "../../src/config/env.js";
 import { seedDemoBureau } from "../../src/demo/bureau.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, personByMobile } from "../../src/features/org/repo.js";
 import { inbound, silentLog } from "../helpers/app.js";
 import { tmpDbUrl } from "../helpers/tmp.js";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseHandover, parseShift, validateDutyRoster } from "../../src/domain/duty.js";
+import { parseHandover, parseShift, validateDutyRoster } from "../../src/features/duty/rules.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 
@@ -45,7 +45,7 @@ describe("duty roster", () => {
     expect(r).toContain("第6行：日期“2月30日”无法识别");
     expect(r).toContain("第7行：“陈红”不是局领导/带班领导");
     expect(await b.app.store.db.dutyShift.count()).toBe(2);
-    expect(() => validateDutyRoster([["日期", "值班员", "班次", "带班领导"]], now)).toThrow(/表头应为/);
+    expect(() => validateDutyRoster([["日期", "值班员", "班次", "带班领导"]], now)).toThrow(expect.objectContaining({ say: expect.objectContaining({ key: "roster.bad_header" }) }));
     expect(await say("chen", "导入排班表")).toContain("你没有使用「导入排班表」的权限");
   });
 });

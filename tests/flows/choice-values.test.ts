@@ -3,7 +3,7 @@
  * words shown, and take the ways people actually answer.
  */
 import { describe, expect, it } from "vitest";
-import { hazardRectifyFlow, hazardReviewFlow } from "../../src/flows/hazards.js";
+import { hazardRectifyFlow, hazardReviewFlow } from "../../src/features/hazards/flows.js";
 import { Prompts } from "../../src/prompts/load.js";
 import { projectPath } from "../../src/paths.js";
 import { normalizeForMatch } from "../../src/core/normalize.js";

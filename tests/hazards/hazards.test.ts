@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { LEDGER_COLUMNS } from "../../src/reports/hazard-ledger.js";
-import { ensureRegionPath, registerGroup } from "../../src/store/org.js";
+import { LEDGER_COLUMNS } from "../../src/features/hazards/ledger.js";
+import { ensureRegionPath, registerGroup } from "../../src/features/org/repo.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 

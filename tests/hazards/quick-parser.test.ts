@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseQuickHazard, type QuickHazard } from "../../src/domain/hazard-quick.js";
+import { parseQuickHazard, type QuickHazard } from "../../src/features/hazards/quick.js";
 
 // Wednesday 25 November 2026, 09:00 in Shanghai.
 const now = new Date("2026-11-25T09:00:00+08:00");

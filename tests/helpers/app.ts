@@ -15,7 +15,7 @@ import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
 import { tmpDbUrl, tryBaseDbUrl } from "./tmp.js";
 import { DEMO_SEED_NOW, seedTestDemo } from "../setup/base-db.js";
-import { bindIdentity, personByMobile } from "../../src/store/org.js";
+import { bindIdentity, personByMobile } from "../../src/features/org/repo.js";
 
 export const silentLog = { info() {}, warn() {}, error() {} };
 

@@ -1,6 +1,6 @@
 /** A second flow for tests: exercises every input kind and the optional step. */
 import type { CommandDef } from "../../src/core/commands.js";
-import { choice, confirm, date, location, number, photos, text } from "../../src/flows/inputs.js";
+import { choice, confirm, date, location, number, photos, text } from "../../src/features/inputs.js";
 import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";
 

@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { saveMedia } from "../../src/channels/media.js";
-import { createHazard } from "../../src/store/hazards.js";
-import { personByMobile } from "../../src/store/org.js";
+import { createHazard } from "../../src/features/hazards/repo.js";
+import { personByMobile } from "../../src/features/org/repo.js";
 import { texts, type TestBot } from "./app.js";
 import { tmpDir } from "./tmp.js";
 

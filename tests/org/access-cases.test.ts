@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { can } from "../../src/domain/policy.js";
+import { can } from "../../src/features/org/policy.js";
 import { pruneMedia, saveMedia } from "../../src/channels/media.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { importInChat, seedHazard, selfBind, tinyJpeg } from "../helpers/org-fixtures.js";

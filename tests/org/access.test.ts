@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { can, type Profile } from "../../src/domain/policy.js";
+import { can, type Profile } from "../../src/features/org/policy.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_GROUPS, seedDemoBureau } from "../../src/demo/bureau.js";
-import { ROLES } from "../../src/domain/org.js";
+import { ROLES } from "../../src/features/org/rules.js";
 import { openStore, type Store } from "../../src/store/db.js";
 import { tmpDbUrl } from "../helpers/tmp.js";
 

@@ -10,12 +10,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandRegistry } from "../../src/app.js";
-import { POLICY, type Action, type Rule } from "../../src/domain/policy.js";
+import { POLICY, type Action, type Rule } from "../../src/features/org/policy.js";
 import type { InboundMessage } from "../../src/core/messages.js";
 import { projectPath } from "../../src/paths.js";
 import { loadBotConfig } from "../../src/scheduler/config.js";
-import { createHazard } from "../../src/store/hazards.js";
-import { ensureRegionPath } from "../../src/store/org.js";
+import { createHazard } from "../../src/features/hazards/repo.js";
+import { ensureRegionPath } from "../../src/features/org/repo.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 

@@ -3,11 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { RosterFileError, validateRoster } from "../../src/domain/roster.js";
+import { RosterFileError, validateRoster } from "../../src/features/org/roster-rules.js";
 import { projectPath } from "../../src/paths.js";
-import { readRosterRows } from "../../src/roster/read.js";
+import { Prompts } from "../../src/prompts/load.js";
+import { readRosterRows } from "../../src/features/org/roster-read.js";
 import { openStore, type Store } from "../../src/store/db.js";
-import { importRoster } from "../../src/store/org.js";
+import { importRoster } from "../../src/features/org/repo.js";
 import { tmpDbUrl, tmpDir } from "../helpers/tmp.js";
 
 const HEADER = ["姓名", "手机号", "区域", "角色"];
@@ -59,8 +60,23 @@ async function writeXlsx(rows: string[][], file: string) {
 describe("roster validation", () => {
   it("refuses a file whose header is not 姓名,手机号,区域,角色 in that order", () => {
     expect(() => validateRoster([["姓名", "区域", "手机号", "角色"]])).toThrow(RosterFileError);
-    expect(() => validateRoster([["姓名", "区域", "手机号", "角色"]])).toThrow(/表头应为“姓名,手机号,区域,角色”/);
+    expect(() => validateRoster([["姓名", "区域", "手机号", "角色"]])).toThrow(expect.objectContaining({ say: { key: "roster.bad_header", params: { expected: "姓名,手机号,区域,角色", actual: "姓名,区域,手机号,角色" } } }));
     expect(validateRoster([["\uFEFF姓名", "手机号", "区域", "角色", ""]]).rows).toEqual([]);
+  });
+
+  it("says in Chinese why a file cannot be read, keeping the library's English for the log only", async () => {
+    const prompts = Prompts.load(projectPath("prompts"));
+    for (const [buf, format, key] of [
+      [Buffer.from("not a zip file"), "xlsx", "roster.xlsx_unreadable"],
+      [Buffer.from('姓名,手机号\n"张三,138'), "csv", "roster.csv_unreadable"],
+    ] as const) {
+      const e = await readRosterRows(buf, format).then(() => null, (x: unknown) => x);
+      expect(e).toBeInstanceOf(RosterFileError);
+      const told = prompts.text("roster.file_error", { reason: prompts.render((e as RosterFileError).say) });
+      expect((e as RosterFileError).say.key).toBe(key);
+      expect(told.replace(/XLSX|CSV|UTF-8|\.xlsx|Excel/g, "")).not.toMatch(/[A-Za-z]{3,}/);
+      expect((e as Error).message.length).toBeGreaterThan(0);
+    }
   });
 
   it("reports each bad row with its number and reason, and keeps the good ones", () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/tmp.js";
 import { dayInfo, EMPTY_CALENDAR, nextYearMissing } from "../../src/domain/calendar.js";
-import { parseQuickPatrol, phaseTimes, windowKeyFor } from "../../src/domain/routines.js";
+import { parseQuickPatrol, phaseTimes, windowKeyFor } from "../../src/features/routines/rules.js";
 import { loadBotConfig } from "../../src/scheduler/config.js";
 import { projectPath } from "../../src/paths.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { commandWithArgs, findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/domain/stats-query.js";
+import { commandWithArgs, findRegionIn, looksLikeStatsQuestion, parseStatsQuery } from "../../src/features/stats/query.js";
 import { parsePeriod, weeksEnding } from "../../src/domain/period.js";
-import { panelsAsked } from "../../src/reports/rollup-chart.js";
+import { panelsAsked } from "../../src/features/stats/rollup-chart.js";
 
 // Wednesday 25 November 2026, 09:00 Shanghai.
 const now = new Date("2026-11-25T09:00:00+08:00");

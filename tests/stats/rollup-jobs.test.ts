@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureRegionPath, registerGroup } from "../../src/store/org.js";
+import { ensureRegionPath, registerGroup } from "../../src/features/org/repo.js";
 import { startBot, type TestBot } from "../helpers/app.js";
 import { tmpDir } from "../helpers/tmp.js";
 

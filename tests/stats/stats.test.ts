@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
-import { change, percent } from "../../src/reports/stats.js";
-import { COMPLIANCE_COLUMNS, OFFICIAL_COLUMNS, WARNING_COLUMNS } from "../../src/reports/rollup.js";
+import { change, percent } from "../../src/features/stats/repo.js";
+import { COMPLIANCE_COLUMNS, OFFICIAL_COLUMNS, WARNING_COLUMNS } from "../../src/features/stats/rollup.js";
 import fs from "node:fs";
 import ExcelJS from "exceljs";
 import { tmpDir } from "../helpers/tmp.js";
@@ -85,10 +85,10 @@ describe("quick stats on a hand-built dataset", () => {
     const byVillage = wb2.getWorksheet("分乡镇")!;
     expect([byVillage.getRow(byVillage.rowCount).getCell(2).text, byVillage.getRow(byVillage.rowCount).getCell(4).text]).toEqual(["3", "66.7%"]);
     // The weekly trend under the October report: found by week reported, rectified by week rectified.
-    const { buildRollup } = await import("../../src/reports/rollup.js");
-    const { rollupChartSpec } = await import("../../src/reports/rollup-chart.js");
+    const { buildRollup } = await import("../../src/features/stats/rollup.js");
+    const { rollupChartSpec } = await import("../../src/features/stats/rollup-chart.js");
     const { chartSvg } = await import("../../src/reports/chart.js");
-    const { parseStatsQuery } = await import("../../src/domain/stats-query.js");
+    const { parseStatsQuery } = await import("../../src/features/stats/query.js");
     const oct = parseStatsQuery("10月", new Date("2026-11-25T09:00:00+08:00"), []);
     const rollup = await buildRollup(b.app.store.db, { regionPath: "示范县", ...oct, kind: "month", now: new Date("2026-11-25T09:00:00+08:00") });
     expect(rollup.trend.filter((w) => w.found || w.rectified)).toEqual([

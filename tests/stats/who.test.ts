@@ -70,7 +70,7 @@ describe("who has not", () => {
     expect(today[1]).toBe("未报送2人：黄丽（泡里村，今日未报）、周强（高坪村，今日未报）");
     // Regions may have their own window: 高坪村's has not opened yet, so 周强 is not yet "今日未报";
     // once the default window closes, 黄丽 is no longer pending today (the close records her miss).
-    const { patrolMissing } = await import("../../src/reports/stats.js");
+    const { patrolMissing } = await import("../../src/features/stats/repo.js");
     const { parsePeriod } = await import("../../src/domain/period.js");
     const cfg = { days: "daily" as const, open: "08:00", close: "20:00", regions: { "示范县/渠阳镇/高坪村": { open: "19:00", close: "21:00" } } };
     const names = async () => (await patrolMissing(db, "示范县/渠阳镇", parsePeriod("今天", b.clock.now())!, b.clock.now(), cfg)).filter((m) => m.today).map((m) => m.name);

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MemoryChannel } from "../../src/channels/memory.js";
 import { SendError } from "../../src/core/channel.js";
 import { figures, parseCycleSettings, parseOfficialWarning } from "../../src/features/warnings/rules.js";
-import { validateRoster } from "../../src/domain/roster.js";
-import { bindIdentity, ensureRegionPath, importRoster, registerGroup } from "../../src/store/org.js";
+import { validateRoster } from "../../src/features/org/roster-rules.js";
+import { bindIdentity, ensureRegionPath, importRoster, registerGroup } from "../../src/features/org/repo.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 import { tmpDbUrl } from "../helpers/tmp.js";
 
@@ -212,7 +212,7 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
 
 describe("seasonal reminders from config", () => {
   it("knows a season that wraps over the new year", async () => {
-    const { inSeason } = await import("../../src/flows/seasonal.js");
+    const { inSeason } = await import("../../src/features/routines/seasonal.js");
     expect(inSeason({ from: "03-28", to: "04-08" }, "2026-04-05")).toBe(true);
     expect(inSeason({ from: "03-28", to: "04-08" }, "2026-04-09")).toBe(false);
     expect(inSeason({ from: "12-01", to: "02-28" }, "2027-01-15")).toBe(true);

@@ -4,12 +4,12 @@
  */
 import type { CommandContext, CommandDef, StartFlow, WithFiles } from "../../core/commands.js";
 import type { OutboxItem } from "../../core/ports.js";
-import { within } from "../../domain/org.js";
-import { toGroup } from "../../flows/notify.js";
+import { within } from "../org/rules.js";
+import { toGroup } from "../org/notify.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Tx } from "../../store/db.js";
-import { personById } from "../../store/org.js";
+import { personById } from "../org/index.js";
 import type { WarningSettings } from "./flows.js";
 import * as repo from "./repo.js";
 import { findWarningNumber, levelRank, parseOfficialWarning, type WarningLevel } from "./rules.js";

@@ -5,13 +5,13 @@
  */
 import type { FlowDef, StepInput } from "../../core/flow-types.js";
 import type { Actor, OutboxItem } from "../../core/ports.js";
-import { within } from "../../domain/org.js";
-import { choice, text } from "../../flows/inputs.js";
-import { toGroup, toPerson } from "../../flows/notify.js";
+import { within } from "../org/rules.js";
+import { choice, text } from "../inputs.js";
+import { toGroup, toPerson } from "../org/notify.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Tx } from "../../store/db.js";
-import { findRegion } from "../../store/org.js";
+import { findRegion } from "../org/index.js";
 import { toLocalDate } from "../../time/shanghai.js";
 import * as repo from "./repo.js";
 import { parseCycleSettings, WARNING_LEVELS, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";

@@ -5,12 +5,12 @@
  */
 import type { TickJob } from "../../core/jobs.js";
 import type { OutboxItem } from "../../core/ports.js";
-import { within } from "../../domain/org.js";
-import { rolesHolding } from "../../domain/policy.js";
-import { toGroup, toPerson } from "../../flows/notify.js";
+import { within } from "../org/rules.js";
+import { rolesHolding } from "../org/policy.js";
+import { toGroup, toPerson } from "../org/notify.js";
 import { say } from "../../prompts/catalog.js";
 import type { Db, Tx } from "../../store/db.js";
-import { peopleAt } from "../../store/org.js";
+import { peopleAt } from "../org/index.js";
 import * as repo from "./repo.js";
 import { warningStatus } from "./status.js";
 

@@ -2,7 +2,7 @@
  * Warnings' store: the only place that reads or writes Warning, WarningTarget and
  * WarningNotice rows (and the outbox rows that carry a warning's messages).
  */
-import { within } from "../../domain/org.js";
+import { within } from "../org/rules.js";
 import type { OutboxItem } from "../../core/ports.js";
 import type { Db, Tx } from "../../store/db.js";
 import { inRegion } from "../../store/subtree.js";

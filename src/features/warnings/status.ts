@@ -3,7 +3,7 @@
  * confirmed, rate, median, the silent by village. With `scope`, only the targets in
  * that region (a township leader asking about the county's warning sees their own).
  */
-import { within } from "../../domain/org.js";
+import { within } from "../org/rules.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import type { Db, Tx } from "../../store/db.js";
 import * as repo from "./repo.js";

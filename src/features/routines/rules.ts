@@ -1,0 +1,75 @@
+/**
+ * Daily routines people must report on (巡查日报 for grid members, 零报告 for duty
+ * officers on holidays and in key periods), run like a stand-up: a window opens
+ * with a reminder, at 80 % of it the non-reporters are named, at the close a
+ * summary lists who is missing and the misses are recorded.
+ */
+import { fromLocal, type LocalDate } from "../../time/shanghai.js";
+import { dayInfo, type CalendarConfig } from "../../domain/calendar.js";
+import type { Role } from "../org/rules.js";
+
+export type RoutineId = "patrol" | "zero";
+
+export interface Window {
+  open: string; // HH:MM
+  close: string;
+  /** When the reminder goes out (defaults to the opening). */
+  remind?: string;
+  /** Defaults to 80 % of the window. */
+  nag?: string;
+}
+
+export interface RoutineConfig extends Window {
+  days: "daily" | "workdays" | "holidays-and-key-periods";
+  /** Per-region windows, more specific regions first wins. */
+  regions: Record<string, Window>;
+}
+
+export const ROUTINE_ROLES: Record<RoutineId, Role> = { patrol: "网格员", zero: "值班员" };
+export const ROUTINE_GROUPS: Record<RoutineId, string> = { patrol: "网格群", zero: "值班群" };
+export const PHASES = ["open", "nag", "close"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export function isActive(cfg: RoutineConfig, date: LocalDate, cal: CalendarConfig): boolean {
+  if (cfg.days === "daily") return true;
+  const d = dayInfo(date, cal);
+  if (cfg.days === "workdays") return d.workday;
+  return d.holiday || d.keyPeriod !== undefined;
+}
+
+const minutes = (hhmm: string) => {
+  const [h, m] = hhmm.split(":").map(Number) as [number, number];
+  return h * 60 + m;
+};
+
+/** The instants of a window's phases on a local date. */
+export function phaseTimes(w: Window, date: LocalDate): Record<Phase, Date> {
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  const at = (min: number) => fromLocal(y, mo, d, Math.floor(min / 60), min % 60);
+  const open = minutes(w.open), close = minutes(w.close);
+  const nag = w.nag ? minutes(w.nag) : Math.round(open + 0.8 * (close - open));
+  // The "open" phase is the reminder; it goes out at `remind` when set.
+  return { open: at(w.remind ? minutes(w.remind) : open), nag: at(nag), close: at(close) };
+}
+
+/** The window that applies to a person's region: the most specific configured prefix, else the default ("*"). */
+export function windowKeyFor(regionPath: string, cfg: RoutineConfig): string {
+  const keys = Object.keys(cfg.regions).filter((k) => regionPath === k || regionPath.startsWith(`${k}/`)).sort((a, b) => b.length - a.length);
+  return keys[0] ?? "*";
+}
+
+export function windowOf(key: string, cfg: RoutineConfig): Window {
+  return key === "*" ? cfg : cfg.regions[key]!;
+}
+
+/** The one-message patrol report: `巡查 正常`, `巡查 检查5家 发现隐患1处`, `巡查 未巡查 下雨`. */
+export function parseQuickPatrol(args: string): { patrolled: boolean; visited: number; hazards: number; notes?: string } | null {
+  const t = args.normalize("NFKC").trim();
+  if (t === "") return null;
+  const visited = /(?:检查|走访|巡查了?)\s*(\d+)\s*(?:家|处|个)/.exec(t);
+  const hazards = /(?:发现)?隐患\s*(\d+)\s*(?:处|个|条)/.exec(t);
+  if (/^(未巡查|没有巡查|没巡查)/.test(t)) return { patrolled: false, visited: 0, hazards: 0, ...(t.replace(/^(未巡查|没有巡查|没巡查)/, "").trim() ? { notes: t.replace(/^(未巡查|没有巡查|没巡查)/, "").trim() } : {}) };
+  if (/^(正常|无异常|一切正常|未发现隐患)$/.test(t)) return { patrolled: true, visited: 0, hazards: 0 };
+  if (!visited && !hazards) return null;
+  return { patrolled: true, visited: visited ? Number(visited[1]) : 0, hazards: hazards ? Number(hazards[1]) : 0 };
+}
