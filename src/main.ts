@@ -13,6 +13,7 @@ import { createLogger } from "./log.js";
 import { seedDemoBureau } from "./demo/bureau.js";
 import { platformChannels } from "./channels/from-env.js";
 import { PromptError } from "./prompts/load.js";
+import { peopleCount } from "./features/org/index.js";
 
 async function main(): Promise<number> {
   const jsonl = process.argv.includes("--jsonl");
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   });
   const channels = [...(withConsole ? [consoleChannel] : []), ...platforms];
   const app = await createApp({ env, clock, log, channels });
-  if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && withConsole && (await app.store.db.person.count()) === 0)) {
+  if (env.DEMO_BUREAU === "on" || (env.DEMO_BUREAU === "auto" && withConsole && (await peopleCount(app.store.db)) === 0)) {
     const r = await seedDemoBureau(app.store.db, clock.now());
     if (r.created) log.info({ people: r.created }, "demo bureau seeded");
   }

@@ -6,7 +6,7 @@
  */
 import type { Db } from "../store/db.js";
 import { validateRoster } from "../features/org/roster-rules.js";
-import { ensureRegionPath, importRoster, registerGroup } from "../features/org/repo.js";
+import { ensureRegionPath, groupInfo, importRoster, registerGroup } from "../features/org/repo.js";
 
 export const DEMO_ROSTER = `姓名,手机号,区域,角色
 张建国,13800000001,示范县,局领导
@@ -38,7 +38,7 @@ export async function seedDemoBureau(db: Db, now: Date, channel = "console") {
   const report = await importRoster(db, rows, { actor: "system:demo", now });
   await db.$transaction(async (tx) => {
     for (const g of DEMO_GROUPS) {
-      const existing = await tx.groupChat.findUnique({ where: { channel_chatId: { channel, chatId: g.chatId } } });
+      const existing = await groupInfo(tx, channel, g.chatId);
       if (existing) continue;
       const region = await ensureRegionPath(tx, g.region);
       await registerGroup(tx, { channel, chatId: g.chatId, regionId: region.id, purpose: g.purpose, actor: "system:demo" }, now);

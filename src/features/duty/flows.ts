@@ -89,11 +89,7 @@ export const noonReportFlow: FlowDef<Tx> = {
     const s = await duty.shiftOf(tx, person.personId!, now, 0);
     if (!s) return { ok: true, replies: [say("duty.not_on_duty")] };
     const data = { status: a.status as string, details: (a.details as string) ?? null, handled: (a.handled as string) ?? null, reportedUp: (a.reportedUp as string) ?? null };
-    await tx.noonReport.upsert({
-      where: { shiftId: s.id },
-      create: { shiftId: s.id, date: toLocalDate(now), regionPath: s.regionPath, reporterId: person.personId!, ...data, at: now },
-      update: { ...data, reporterId: person.personId!, at: now, confirmedBy: null, confirmedAt: null },
-    });
+    await duty.saveNoonReport(tx, { shiftId: s.id, date: toLocalDate(now), regionPath: s.regionPath, reporterId: person.personId!, ...data }, now);
     const leader = await personById(tx, s.leaderId);
     const note = t(say("duty.noon.to_leader", { region: s.regionPath, reporter: person.name, status: data.status, details: data.details ?? "无" }));
     return { ok: true, replies: [say("duty.noon.done", { leader: leader?.name ?? "" })], effects: [{ notify: await toPerson(tx, s.leaderId, note, `noon:${s.id}:${now.getTime()}`) }] };
@@ -141,7 +137,7 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         for (const s of shifts) {
           const r = await duty.noonReportOf(ctx.tx, s.id);
           if (!r || r.confirmedAt) continue;
-          await ctx.tx.noonReport.update({ where: { id: r.id }, data: { confirmedBy: ctx.actor.personId!, confirmedAt: ctx.now } });
+          await duty.confirmNoonReport(ctx.tx, r.id, ctx.actor.personId!, ctx.now);
           out.push(say("duty.confirm.done", { region: s.regionPath, status: r.status }));
         }
         return out.length ? out : [say("duty.confirm.nothing")];
@@ -163,15 +159,15 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         const [when, who] = ctx.args.split(/\s+/);
         const date = when ? parseChineseDate(when, ctx.now, true) : null;
         if (!date?.ok || !who) return [say("org.usage", { usage: "换班 11月26日 陈红" })];
-        const s = await ctx.tx.dutyShift.findFirst({ where: { date: date.value.date, officerIds: { contains: `,${ctx.actor.personId},` } } });
+        const s = await duty.shiftOnDateOf(ctx.tx, date.value.date, ctx.actor.personId!);
         if (!s) return [say("duty.swap.no_shift", { date: date.value.date })];
-        const target = await ctx.tx.person.findFirst({ where: { active: true, ...( /^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: { in: [...rolesHolding("duty.officer")] } } } }, include: { region: { select: { path: true } } } });
+        const target = await duty.officerNamed(ctx.tx, who, rolesHolding("duty.officer"));
         if (target?.id === ctx.actor.personId) return [say("duty.swap.self")];
         if (!target) return [say("duty.swap.bad_target", { who })];
         // A swap stays inside the unit whose roster it is.
         const no = await ctx.access("duty.swap", { regions: [target.region.path] }, { entity: "duty", id: s.id, refusal: { scope: say("duty.swap.other_unit", { who: target.name, region: target.region.path, unit: ctx.actor.regionPath ?? "" }) } });
         if (no) return no;
-        const swap = await ctx.tx.dutySwap.create({ data: { shiftId: s.id, fromId: ctx.actor.personId!, toId: target.id, status: "pending", requestedAt: ctx.now } });
+        const swap = await duty.requestSwap(ctx.tx, { shiftId: s.id, fromId: ctx.actor.personId!, toId: target.id }, ctx.now);
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: "duty.swap.request", entity: "duty", entityId: swap.id, after: { shift: s.id, to: target.id } });
         const ask = await toPerson(ctx.tx, s.leaderId, ctx.t(say("duty.swap.ask_leader", { id: swap.id, from: ctx.actor.name, to: target.name, start: formatLocal(s.startAt) })), `swap:${swap.id}`);
         const leader = await personById(ctx.tx, s.leaderId);
@@ -191,19 +187,15 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
           if (mine.length !== 1) return [mine.length ? say("duty.swap.which", { ids: mine.map((x) => `#${x.id}`).join("、"), word: which === "approve" ? "同意换班" : "拒绝换班", first: mine[0]!.id }) : say("duty.swap.none_waiting")];
           id = mine[0]!.id;
         }
-        const swap = Number.isInteger(id) && id > 0 ? await ctx.tx.dutySwap.findUnique({ where: { id } }) : null;
-        const s = swap ? await ctx.tx.dutyShift.findUnique({ where: { id: swap.shiftId } }) : null;
+        const swap = Number.isInteger(id) && id > 0 ? await duty.swapById(ctx.tx, id) : null;
+        const s = swap ? await duty.shiftById(ctx.tx, swap.shiftId) : null;
         if (!swap || !s) return [say("duty.swap.not_found", { id: typed })];
         const leaderName = (await personById(ctx.tx, s.leaderId))?.name ?? "";
         const no = await ctx.access("duty.approve", { parties: [s.leaderId] }, { entity: "duty", id: swap.id, refusal: { scope: say("duty.swap.not_yours", { id: swap.id, leader: leaderName }) } });
         if (no) return no;
         if (swap.status !== "pending") return [say("duty.swap.decided", { id: swap.id })];
         const approve = which === "approve";
-        await ctx.tx.dutySwap.update({ where: { id: swap.id }, data: { status: approve ? "approved" : "rejected", decidedBy: ctx.actor.personId!, decidedAt: ctx.now } });
-        if (approve) {
-          const ids = duty.idsOf(s.officerIds).map((x) => (x === swap.fromId ? swap.toId : x));
-          await ctx.tx.dutyShift.update({ where: { id: s.id }, data: { officerIds: duty.idList(ids), updatedAt: ctx.now } });
-        }
+        await duty.decideSwap(ctx.tx, swap, s, approve, ctx.actor.personId!, ctx.now);
         await audit(ctx.tx, { at: ctx.now, actor: ctx.actor.key, action: `duty.swap.${which}`, entity: "duty", entityId: swap.id, before: { officerIds: s.officerIds } });
         const [from, to] = await Promise.all([personById(ctx.tx, swap.fromId), personById(ctx.tx, swap.toId)]);
         const note = ctx.t(say(approve ? "duty.swap.approved" : "duty.swap.rejected", { id: swap.id, from: from?.name ?? "", to: to?.name ?? "", start: formatLocal(s.startAt) }));

@@ -92,3 +92,48 @@ export async function shiftsAround(db: Db | Tx, now: Date, beforeMs: number, aft
 export async function noonReportOf(db: Db | Tx, shiftId: number) {
   return db.noonReport.findUnique({ where: { shiftId } });
 }
+
+/** Files (or re-files) the noon report of a shift; a re-filed report needs the leader's confirmation again. */
+export async function saveNoonReport(tx: Tx, r: { shiftId: number; date: string; regionPath: string; reporterId: number; status: string; details: string | null; handled: string | null; reportedUp: string | null }, now: Date) {
+  const { shiftId, date, regionPath, reporterId, ...data } = r;
+  return tx.noonReport.upsert({
+    where: { shiftId },
+    create: { shiftId, date, regionPath, reporterId, ...data, at: now },
+    update: { ...data, reporterId, at: now, confirmedBy: null, confirmedAt: null },
+  });
+}
+
+export async function confirmNoonReport(tx: Tx, id: number, by: number, now: Date): Promise<void> {
+  await tx.noonReport.update({ where: { id }, data: { confirmedBy: by, confirmedAt: now } });
+}
+
+/** The shift on a date that has this person among its officers. */
+export async function shiftOnDateOf(db: Db | Tx, date: string, personId: number) {
+  return db.dutyShift.findFirst({ where: { date, officerIds: { contains: `,${personId},` } } });
+}
+
+export async function shiftById(db: Db | Tx, id: number) {
+  return db.dutyShift.findUnique({ where: { id } });
+}
+
+/** An active person (by mobile or name) who holds one of these roles, with their region's path. */
+export async function officerNamed(db: Db | Tx, who: string, roles: readonly string[]) {
+  return db.person.findFirst({ where: { active: true, ...(/^1\d{10}$/.test(who) ? { mobile: who } : { name: who }), roles: { some: { role: { in: [...roles] } } } }, include: { region: { select: { path: true } } } });
+}
+
+export async function requestSwap(tx: Tx, s: { shiftId: number; fromId: number; toId: number }, now: Date) {
+  return tx.dutySwap.create({ data: { ...s, status: "pending", requestedAt: now } });
+}
+
+export async function swapById(db: Db | Tx, id: number) {
+  return db.dutySwap.findUnique({ where: { id } });
+}
+
+/** Decides a swap; an approved one puts the new officer on the shift in the same transaction. */
+export async function decideSwap(tx: Tx, swap: { id: number; fromId: number; toId: number }, shift: { id: number; officerIds: string }, approve: boolean, by: number, now: Date): Promise<void> {
+  await tx.dutySwap.update({ where: { id: swap.id }, data: { status: approve ? "approved" : "rejected", decidedBy: by, decidedAt: now } });
+  if (approve) {
+    const ids = idsOf(shift.officerIds).map((x) => (x === swap.fromId ? swap.toId : x));
+    await tx.dutyShift.update({ where: { id: shift.id }, data: { officerIds: idList(ids), updatedAt: now } });
+  }
+}

@@ -21,6 +21,7 @@ import { within } from "../org/policy.js";
 import path from "node:path";
 import { parsePeriod } from "../../domain/period.js";
 import { writeHazardLedger } from "./ledger.js";
+import { regionByPath } from "../org/index.js";
 
 type Place = { text: string; lat?: number; lng?: number };
 
@@ -44,7 +45,7 @@ export function hazardReportFlow(rules: HazardRules): FlowDef<Tx> {
       const p = a.place as Place;
       const level = a.level as HazardLevel;
       const deadline = (a.deadline as { date: string } | undefined)?.date ?? defaultDeadline(level, now, rules);
-      const region = await tx.region.findUniqueOrThrow({ where: { path: person.regionPath! } });
+      const region = await regionByPath(tx, person.regionPath!);
       const row = await hz.createHazard(tx, {
         reporterId: person.personId!, responsibleId: person.personId!, regionId: region.id, regionPath: region.path,
         place: p.text, ...(p.lat !== undefined ? { lat: p.lat, lng: p.lng! } : {}),

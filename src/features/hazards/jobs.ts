@@ -14,6 +14,7 @@ import * as hz from "./repo.js";
 import { peopleAt } from "../org/index.js";
 import { toGroup, toPerson } from "../org/notify.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../../time/shanghai.js";
+import { groupsFor } from "../org/index.js";
 
 export interface HazardJobDeps {
   db: Db;
@@ -41,7 +42,7 @@ export function hazardJobs(d: HazardJobDeps): TickJob<Tx>[] {
     catchUpWithinMs: 12 * 3600_000,
     async due(at) {
       const today = toLocalDate(at);
-      const groups = await d.db.groupChat.findMany({ where: { purpose: { in: ["网格群", "工作群"] } }, include: { region: { select: { path: true } } } });
+      const groups = await groupsFor(d.db, ["网格群", "工作群"]);
       return [
         // 1. Reminders before the deadline.
         ...(await hz.dueOn(d.db, addDays(today, d.rules.remindDaysBefore))).map((h): Daily => ({ kind: "remind", h })),
@@ -91,7 +92,7 @@ export function hazardJobs(d: HazardJobDeps): TickJob<Tx>[] {
     catchUpWithinMs: 24 * 3600_000,
     async due() {
       const listed = await hz.listedOpen(d.db);
-      const leaderGroups = await d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: { select: { path: true } } } });
+      const leaderGroups = await groupsFor(d.db, ["领导群"]);
       return [...listed.map((h): Weekly => ({ kind: "progress", h })), ...leaderGroups.map((g): Weekly => ({ kind: "summary", g, listed }))];
     },
     async handle({ tx, at, t }, x) {

@@ -10,6 +10,7 @@ import type { Period } from "../../domain/period.js";
 import type { Db, Tx } from "../../store/db.js";
 import { hazardEvents, hazardsIn } from "./repo.js";
 import { formatLocal, toLocalDate } from "../../time/shanghai.js";
+import { namesOf } from "../org/index.js";
 
 export const LEDGER_COLUMNS = [
   "编号", "上报时间", "区域", "地点", "经纬度", "行业领域", "隐患描述", "隐患等级", "责任单位", "整改期限",
@@ -27,7 +28,7 @@ export interface LedgerSummary {
 export async function writeHazardLedger(db: Db | Tx, o: { regionPath: string; period: Period; now: Date; dir: string }): Promise<{ file: string; summary: LedgerSummary }> {
   const rows = await hazardsIn(db, o.regionPath, o.period.from, o.period.to);
   const events = await hazardEvents(db, rows.map((r) => r.id));
-  const people = new Map((await db.person.findMany({ where: { id: { in: [...new Set([...rows.map((r) => r.reporterId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))])] } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
+  const people = await namesOf(db, [...rows.map((r) => r.reporterId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))]);
   const today = toLocalDate(o.now);
 
   const wb = new ExcelJS.Workbook();

@@ -1,5 +1,6 @@
 /**
  * What other features may ask of the organisation: people, their regions and
- * roles. Only this file is imported from outside src/features/org (its repo is its own).
+ * roles, and the registered groups. Only this file is imported from outside
+ * src/features/org (its repo is its own).
  */
-export { findRegion, holdersOf, peopleAt, personById, type PersonProfile } from "./repo.js";
+export { countyAdmins, findRegion, groupsFor, holdersOf, namesOf, peopleAt, peopleCount, personById, regionByPath, regionNames, type PersonProfile } from "./repo.js";

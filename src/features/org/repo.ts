@@ -298,3 +298,34 @@ export async function personById(db: Db | Tx, id: number): Promise<PersonProfile
   const p = await db.person.findUnique({ where: { id }, include: withOrg });
   return p ? profile(p) : null;
 }
+
+/** A region by its full path (the caller's own region, which exists). */
+export async function regionByPath(db: Db | Tx, path: string): Promise<{ id: number; path: string }> {
+  return db.region.findUniqueOrThrow({ where: { path }, select: { id: true, path: true } });
+}
+
+/** Every region's name and path (to read a region named in a question). */
+export async function regionNames(db: Db | Tx): Promise<{ name: string; path: string }[]> {
+  return db.region.findMany({ select: { name: true, path: true } });
+}
+
+/** Registered groups of these purposes anywhere, with their region's path. */
+export async function groupsFor(db: Db | Tx, purposes: readonly string[]) {
+  return db.groupChat.findMany({ where: { purpose: { in: [...purposes] } }, include: { region: { select: { path: true } } }, orderBy: { id: "asc" } });
+}
+
+/** Names by person id (for ledgers and summaries); unknown ids are left out. */
+export async function namesOf(db: Db | Tx, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await db.person.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+  return new Map(rows.map((p) => [p.id, p.name]));
+}
+
+/** Active admins of the whole county (depth 0): who keeps the work calendar. */
+export async function countyAdmins(db: Db | Tx): Promise<{ id: number }[]> {
+  return db.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true }, orderBy: { id: "asc" } });
+}
+
+/** How many people the roster holds (zero on a new database). */
+export async function peopleCount(db: Db | Tx): Promise<number> {
+  return db.person.count();
+}

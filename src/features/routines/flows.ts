@@ -19,6 +19,7 @@ import * as rt from "./repo.js";
 import { addDays, formatLocal, toLocalDate } from "../../time/shanghai.js";
 import { confirm, number, photos, text } from "../inputs.js";
 import { toGroup, toPerson } from "../org/notify.js";
+import { countyAdmins, groupsFor } from "../org/index.js";
 
 export interface RoutineDeps {
   routines: Record<RoutineId, RoutineConfig>;
@@ -142,7 +143,7 @@ export function routineJobs(d: RoutineJobDeps): TickJob<Tx>[] {
     const reports = new Map((await rt.reportsOn(tx, id, date)).filter((r) => r.status === "reported").map((r) => [r.personId, r]));
     const missing = people.filter((p) => !reports.has(p.id));
     const times = phaseTimes(windowOf(window, cfg), date);
-    const groups = (await tx.groupChat.findMany({ where: { purpose: ROUTINE_GROUPS[id] }, include: { region: { select: { path: true } } } }))
+    const groups = (await groupsFor(tx, [ROUTINE_GROUPS[id]]))
       .filter((g) => people.some((p) => within(p.regionPath, g.region.path)));
     const items: OutboxItem[] = [];
     const key = `rt:${id}:${date}:${window}:${phase}`;
@@ -200,7 +201,7 @@ export function routineJobs(d: RoutineJobDeps): TickJob<Tx>[] {
       return year === null ? [] : [year];
     },
     async handle({ tx, at: now, t }, year) {
-      const admins = await tx.person.findMany({ where: { active: true, roles: { some: { role: "管理员" } }, region: { depth: 0 } }, select: { id: true } });
+      const admins = await countyAdmins(tx);
       const items: OutboxItem[] = [];
       for (const a of admins) items.push(...(await toPerson(tx, a.id, t(say("calendar.missing_next_year", { year })), `cal:${toLocalDate(now)}:${a.id}`)));
       return [{ notify: items }];

@@ -7,6 +7,7 @@ import type { Db, Tx } from "../../store/db.js";
 import { claimPhase, phasesDone } from "./repo.js";
 import { addDays, fromLocal, toLocalDate } from "../../time/shanghai.js";
 import { toGroup } from "../org/notify.js";
+import { groupsFor } from "../org/index.js";
 
 export interface Seasonal {
   name: string;
@@ -46,7 +47,7 @@ export function seasonalJob(d: { db: Db; reminders: Seasonal[] }): TickJob<Tx, {
     due: async (now) => (await pending(now)).filter((p) => p.at <= now),
     async handle({ tx, at: now }, p) {
       if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return [];
-      const groups = await tx.groupChat.findMany({ where: { purpose: { in: p.s.purposes } } });
+      const groups = await groupsFor(tx, p.s.purposes);
       return [{ notify: groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`)) }];
     },
   };

@@ -20,6 +20,8 @@ import { inRegion } from "../../store/subtree.js";
 import type { Db, Tx } from "../../store/db.js";
 import { formatLocal } from "../../time/shanghai.js";
 import { latestWarningStatus } from "../warnings/index.js";
+import { groupsFor, regionNames } from "../org/index.js";
+import { lastAudited } from "../../store/audit.js";
 
 /** Names in one line: the first LIST_MAX of them and how many in all. */
 const LIST_MAX = 30;
@@ -33,7 +35,7 @@ const EXPORT_FOLLOWS_MS = 30 * 60_000;
 
 /** The question read, and the region it is about if the asker may see it (else the refusal, audited). */
 async function scoped(ctx: CommandContext<Tx>, text: string): Promise<{ q: StatsQuery; region: string } | { refused: Say[] }> {
-  const regions = await ctx.tx.region.findMany({ select: { name: true, path: true } });
+  const regions = await regionNames(ctx.tx);
   const q = parseStatsQuery(text, ctx.now, regions);
   const region = q.regionPath ?? ctx.actor.regionPath!;
   const no = await ctx.access("region.read", { regions: [region] }, { entity: "stats", id: region, refusal: { scope: say("stats.out_of_scope", { region, scope: ctx.actor.regionPath ?? "" }) } });
@@ -122,7 +124,7 @@ const argsAfter = (words: readonly string[], args: string) => {
 export function rollupRenderer(d: { db: Db; render: (s: Say) => string; dataDir: string }): Renderer {
   return async (raw, at) => {
     const p = raw as unknown as RollupParams;
-    const regions = await d.db.region.findMany({ select: { name: true, path: true } });
+    const regions = await regionNames(d.db);
     const q = p.period === "asked" ? parseStatsQuery(p.question, at, regions) : lastFull(p.period, at);
     const kind: RollupKind = p.period === "asked" ? kindOf(q.period) : p.period;
     const r = await buildRollup(d.db, { regionPath: p.region, period: q.period, previous: q.previous, lastYear: q.lastYear, kind, now: at });
@@ -160,9 +162,7 @@ export function rollupCommands(): CommandDef<Tx>[] {
       const named = /^(周报|月报)/.exec(args)?.[1];
       if (named) args = args.slice(2).trim();
       // `导出` alone: the question this person just asked; otherwise last month.
-      const last = args || named ? null : await ctx.tx.auditLog.findFirst({
-        where: { actor: ctx.actor.key, action: "stats.query", at: { gte: new Date(ctx.now.getTime() - EXPORT_FOLLOWS_MS) } }, orderBy: { id: "desc" },
-      });
+      const last = args || named ? null : await lastAudited(ctx.tx, ctx.actor.key, "stats.query", new Date(ctx.now.getTime() - EXPORT_FOLLOWS_MS));
       const question = args || (last ? (JSON.parse(last.after ?? "{}") as { question?: string }).question ?? "" : "");
       const s = await scoped(ctx, question);
       if ("refused" in s) return s.refused;
@@ -194,7 +194,7 @@ export function rollupJobs(d: { db: Db }): TickJob<Tx>[] {
   const job = (kind: "week" | "month"): TickJob<Tx, { channel: string; chatId: string; region: { path: string } }> => ({
     name: kind === "week" ? "weekly-report" : "monthly-report",
     catchUpWithinMs: 12 * 3600_000,
-    due: () => d.db.groupChat.findMany({ where: { purpose: "领导群" }, include: { region: true } }),
+    due: () => groupsFor(d.db, ["领导群"]),
     async handle({ at }, g) {
       const label = lastFull(kind, at).period.label;
       const params: RollupParams = { region: g.region.path, period: kind, question: "", output: "scheduled" };

@@ -215,3 +215,26 @@ export async function warningsIn(db: Db | Tx, regionPath: string, p: Period) {
     return { number: w.number, type: w.type, level: w.level, at: w.createdAt, status: w.status, total, confirmed, rate: percent(confirmed, total) };
   });
 }
+
+/** Hazards rectified in a period (by when the rectification was reported), in a region's subtree. */
+export async function hazardsRectified(db: Db | Tx, regionPath: string, p: Pick<Period, "from" | "to">): Promise<number> {
+  return db.hazard.count({ where: { ...inRegion(regionPath), rectifiedAt: { gte: p.from, lt: p.to } } });
+}
+
+/** A region's direct children (the units a rollup's table lists), by path. */
+export async function childRegions(db: Db | Tx, regionPath: string): Promise<{ name: string; path: string }[]> {
+  return db.region.findMany({ where: { parent: { path: regionPath } }, orderBy: { path: "asc" }, select: { name: true, path: true } });
+}
+
+/** Hazards by id, in the order the ids are given. */
+export async function hazardsByIds(db: Db | Tx, ids: readonly number[]) {
+  const rows = await db.hazard.findMany({ where: { id: { in: [...ids] } } });
+  return rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+}
+
+/** Open 挂牌督办 hazards found in a period: the oldest `limit`, and how many there are. */
+export async function openListedIn(db: Db | Tx, regionPath: string, p: Pick<Period, "from" | "to">, limit: number) {
+  const where = { ...inRegion(regionPath), createdAt: { gte: p.from, lt: p.to }, supervisionLevel: { not: null }, status: { not: "已销号" } };
+  const [rows, count] = await Promise.all([db.hazard.findMany({ where, orderBy: { createdAt: "asc" }, take: limit }), db.hazard.count({ where })]);
+  return { rows, count };
+}

@@ -14,7 +14,7 @@ import { say, type Say } from "../../prompts/catalog.js";
 import type { Db, Tx } from "../../store/db.js";
 import { inRegion } from "../../store/subtree.js";
 import { formatLocal, localParts } from "../../time/shanghai.js";
-import { CELL, changeSay, dutyFigures, EMPTY_TALLY, figuresOf, hazardsFound, hazardTally, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./repo.js";
+import { CELL, changeSay, childRegions, dutyFigures, hazardsByIds, hazardsRectified, openListedIn, EMPTY_TALLY, figuresOf, hazardsFound, hazardTally, overdueNumbers, patrolTally, percent, warningsIn, warningTally, type HazardTally } from "./repo.js";
 
 export const OFFICIAL_COLUMNS = ["单位", "排查隐患（处）", "已整改（处）", "整改率", "重大隐患（处）", "重大隐患已销号（处）", "挂牌督办（省/市/县）", "逾期未改（处）"] as const;
 
@@ -103,15 +103,14 @@ async function trend(db: Db | Tx, regionPath: string, p: Period, weeks: number, 
   return Promise.all(weeksEnding(p, weeks, now).map(async (w) => {
     const [found, rectified] = await Promise.all([
       hazardsFound(db, regionPath, w),
-      db.hazard.count({ where: { ...inRegion(regionPath), rectifiedAt: { gte: w.from, lt: w.to } } }),
+      hazardsRectified(db, regionPath, w),
     ]);
     return { label: w.label, found, rectified };
   }));
 }
 
 export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: Period; previous: Period; lastYear: Period; kind: RollupKind; now: Date }): Promise<Rollup> {
-  const scope = { ...inRegion(o.regionPath), createdAt: { gte: o.period.from, lt: o.period.to } };
-  const children = await db.region.findMany({ where: { parent: { path: o.regionPath } }, orderBy: { path: "asc" }, select: { name: true, path: true } });
+  const children = await childRegions(db, o.regionPath);
   const [cells, prev, lastYear, comp, warnings, weekly] = await Promise.all([
     hazardTally(db, o.regionPath, o.period, o.now, "cell"),
     hazardsFound(db, o.regionPath, o.previous), hazardsFound(db, o.regionPath, o.lastYear),
@@ -136,10 +135,9 @@ export async function buildRollup(db: Db | Tx, o: { regionPath: string; period: 
   const withPatrol = comp.rows.filter((r) => r.patrolReported + r.patrolMissed > 0);
   if (withPatrol.length) lines.push(say("rollup.patrol_by_unit", { list: withPatrol.map((r) => `${r.unit}${r.patrolRate}`).join("、") }));
   const ids = await overdueNumbers(db, o.regionPath, o.period, o.now, 10);
-  const overdue = (await db.hazard.findMany({ where: { id: { in: ids } } })).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  const overdue = await hazardsByIds(db, ids);
   if (overdue.length) lines.push(say("rollup.overdue", { count: total.overdue, list: overdue.map((h) => `${h.number}（${h.place}）`).join("、") }));
-  const openListed = { ...scope, supervisionLevel: { not: null }, status: { not: "已销号" } };
-  const [listed, listedCount] = await Promise.all([db.hazard.findMany({ where: openListed, orderBy: { createdAt: "asc" }, take: 10 }), db.hazard.count({ where: openListed })]);
+  const { rows: listed, count: listedCount } = await openListedIn(db, o.regionPath, o.period, 10);
   if (listed.length) lines.push(say("rollup.listed", { count: listedCount, list: listed.map((h) => `${h.number}（${h.supervisionLevel}级，${h.status}）`).join("、") }));
   return { title: say(TITLES[o.kind], { region: o.regionPath, period: o.period.label }), lines, townships, sectors, total, compliance: comp.rows, complianceTotal: ct, warnings, trend: weekly };
 }
