@@ -83,7 +83,9 @@ try {
   await app.core.handle({ channel: "memory", chatId: "dm-chief", chatKind: "private", senderId: "chief", senderName: "chief", messageId: "chart", text: "图表 本月", attachments: [], mentionsBot: false, replyToBot: false, receivedAt: clock.now() });
   const askMs = performance.now() - t0;
   await app.senders.get("memory")!.drain();
-  await Promise.race([started, new Promise((_, no) => setTimeout(() => no(new Error(`图表 本月 did not start a render: ${JSON.stringify(channel.sent.map((m) => m.text))}`)), 60_000))]);
+  // (The timer is cleared: a pending one would keep the process alive for its full minute.)
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([started, new Promise((_, no) => (timer = setTimeout(() => no(new Error(`图表 本月 did not start a render: ${JSON.stringify(channel.sent.map((m) => m.text))}`)), 60_000)))]).finally(() => clearTimeout(timer));
   // A 帮助 every 20 ms from another chat while the render runs, as messages would
   // arrive from the network; each one's latency counts from when it was sent.
   const during: number[] = [];

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
   const withConsole = jsonl || env.CONSOLE === "on" || (env.CONSOLE === "auto" && !wantsPlatforms);
   // A person typing in the interactive console gets warnings only, unless asked for more.
   const log = createLogger(env.LOG_LEVEL === "info" && withConsole && !jsonl ? "warn" : env.LOG_LEVEL);
-  const platforms = wantsPlatforms ? platformChannels(env, log) : [];
+  const platforms = wantsPlatforms ? await platformChannels(env, log) : [];
   if (!withConsole && platforms.length === 0) throw new ConfigError("配置错误：CONSOLE=\"off\" 但没有配置其他渠道（TELEGRAM_BOT_TOKEN 或 WECHATY_PUPPET），机器人无处收发消息");
 
   const clock = new AdjustableClock();

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     root: new URL("..", import.meta.url).pathname,
     include: ["tests/**/*.test.ts"],
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores — one on this 2-core machine, so files ran
+    // one after another. The tests are single-threaded, so a worker per core halves the wall time.
+    maxWorkers: Math.max(2, os.availableParallelism()),
     // Builds the migrated and the demo-seeded base databases once; tests copy them.
     globalSetup: ["./tests/setup/global-setup.ts"],
     testTimeout: 30_000,
