@@ -20,12 +20,12 @@ import path from "node:path";
 import { rosterIdentity } from "./features/org/identity.js";
 import type { CommandDef } from "./core/commands.js";
 import type { FlowDef } from "./core/flow-types.js";
-import type { Env } from "./config/env.js";
+import { ConfigError, type Env } from "./config/env.js";
 import { remindCommands, remindFlow, reminderJob } from "./features/remind/flows.js";
 import { OutboxSender } from "./outbox/sender.js";
 import { projectPath } from "./paths.js";
 import { Prompts } from "./prompts/load.js";
-import { loadBotConfig, type BotConfig } from "./scheduler/config.js";
+import { loadBotConfig, type BotConfig } from "./config/bot-config.js";
 import { Scheduler, type JobDef } from "./scheduler/scheduler.js";
 import { prismaCoreStore, prismaRenderStore } from "./store/core-store.js";
 import { RenderRunner } from "./core/renders.js";
@@ -105,7 +105,9 @@ export interface App {
 
 export async function createApp(o: AppOptions): Promise<App> {
   const prompts = Prompts.load(o.env.PROMPTS_DIR ?? projectPath("prompts"));
-  const config = o.config ?? loadBotConfig(o.env.BOT_CONFIG ?? projectPath("src", "config", "defaults.json"));
+  const config = o.config ?? loadBotConfig(o.env.BOT_CONFIG);
+  const unknown = config.seasonal.find((s) => s.prompt !== undefined && !prompts.hasPlain(s.prompt));
+  if (unknown) throw new ConfigError(`配置文件 seasonal “${unknown.name}” 的 prompt “${unknown.prompt}” 在 prompts/*.yaml 里没有（或带占位符）`);
   const store = await openStore(o.env.DATABASE_URL);
   if (store.migrations.applied.length) o.log.info({ applied: store.migrations.applied }, "database migrated");
   const { db } = store;

@@ -5,7 +5,7 @@
  * Identity is the contact's stable id, never the nickname. Choices become a
  * numbered list (回复 1/2/3). Images, files and locations map to attachments;
  * the bot sends images (charts) and files (Excel). Pacing is conservative (see
- * src/config/defaults.json: personal accounts get limited or banned for bursts).
+ * src/config/bot-config.ts: personal accounts get limited or banned for bursts).
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -75,6 +75,12 @@ export class Prompts {
     return new Prompts(templates);
   }
 
+  /** A template with no placeholders under this key (a config file may name one). */
+  hasPlain(key: string): boolean {
+    const t = this.templates.get(key);
+    return t !== undefined && placeholdersOf(t).length === 0;
+  }
+
   render(s: Say): string {
     return this.text(s.key, s.params ?? {});
   }

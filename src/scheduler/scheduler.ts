@@ -15,7 +15,7 @@ import type { Clock } from "../core/clock.js";
 import type { Db } from "../store/db.js";
 import { claimRun, finishRun, lastRun, type JobTrigger } from "../store/job-runs.js";
 import { TIME_ZONE } from "../time/shanghai.js";
-import type { BotConfig } from "./config.js";
+import type { BotConfig } from "../config/bot-config.js";
 
 export interface JobDef {
   name: string;

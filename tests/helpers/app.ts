@@ -9,7 +9,7 @@ import { FixedClock } from "../../src/core/clock.js";
 import type { InboundMessage, OutboundMessage } from "../../src/core/messages.js";
 import { loadEnv } from "../../src/config/env.js";
 import type { JobDef } from "../../src/scheduler/scheduler.js";
-import type { BotConfig } from "../../src/scheduler/config.js";
+import type { BotConfig } from "../../src/config/bot-config.js";
 import type { CommandDef } from "../../src/core/commands.js";
 import type { FlowDef } from "../../src/core/flow-types.js";
 import type { Tx } from "../../src/store/db.js";

@@ -13,7 +13,7 @@ import { commandRegistry } from "../../src/app.js";
 import { POLICY, type Action, type Rule } from "../../src/features/org/policy.js";
 import type { InboundMessage } from "../../src/core/messages.js";
 import { projectPath } from "../../src/paths.js";
-import { loadBotConfig } from "../../src/scheduler/config.js";
+import { loadBotConfig } from "../../src/config/bot-config.js";
 import { createHazard } from "../../src/features/hazards/repo.js";
 import { ensureRegionPath } from "../../src/features/org/repo.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
@@ -235,7 +235,7 @@ describe("permission matrix (registry × roles × target relations, expectations
       actorIds.set(a.key, p.id);
       await db().chatIdentity.create({ data: { channel: "memory", platformUserId: a.key, personId: p.id, boundAt: NOW, boundBy: "test" } });
     }
-    const registry = commandRegistry(loadBotConfig(projectPath("src", "config", "defaults.json")), "./data");
+    const registry = commandRegistry(loadBotConfig(), "./data");
     const commands = [{ id: "help", permission: "public", checks: [] as { action: string }[] }, ...registry];
     for (const c of commands) {
       // The gate alone (no target), then each action decided on a target, at each relation.

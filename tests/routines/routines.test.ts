@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/tmp.js";
 import { dayInfo, EMPTY_CALENDAR, nextYearMissing } from "../../src/domain/calendar.js";
 import { parseQuickPatrol, phaseTimes, windowKeyFor } from "../../src/features/routines/rules.js";
-import { loadBotConfig } from "../../src/scheduler/config.js";
+import { loadBotConfig } from "../../src/config/bot-config.js";
 import { projectPath } from "../../src/paths.js";
 import { startBot, texts, type TestBot } from "../helpers/app.js";
 
@@ -63,12 +63,11 @@ describe("routine rules", () => {
     expect(parseQuickPatrol(s)).toEqual(want);
   });
   it("refuses a config whose window is upside down", () => {
-    const cfg = JSON.parse(fs.readFileSync(projectPath("src", "config", "defaults.json"), "utf8"));
-    cfg.routines.patrol.regions = { "示范县/甘溪乡": { open: "19:00", close: "08:00" } };
+    const cfg = { routines: { patrol: { regions: { "示范县/甘溪乡": { open: "19:00", close: "08:00" } } } } };
     const f = path.join(tmpDir(), "bad.json");
     fs.writeFileSync(f, JSON.stringify(cfg));
     expect(() => loadBotConfig(f)).toThrow(/routines\.patrol\.regions\.示范县\/甘溪乡：应满足 open < nag < close/);
-    expect(loadBotConfig(projectPath("src", "config", "defaults.json")).routines.patrol).toMatchObject({ open: "08:00", close: "20:00" });
+    expect(loadBotConfig().routines.patrol).toMatchObject({ open: "08:00", close: "20:00" });
   });
 });
 
@@ -82,7 +81,7 @@ describe("the patrol day (fake clock)", () => {
     expect(await say("u1", "巡查 正常")).toBe("今日巡查日报已报送：检查0家，发现隐患0处。");
     out = await b.advance(9 * HOUR + 36 * MIN); // 17:36
     expect(out.find((m) => m.chatId === "泡里村网格群")!.text).toBe("【巡查日报】还有1人未报送：黄丽。请在 20:00 前报送。");
-    // (the window and its times come from src/config/defaults.json: 08:00–20:00, nag at 80 %)
+    // (the window and its times come from the config defaults (features/routines/config.ts): 08:00–20:00, nag at 80 %)
     expect(out.filter((m) => m.text.startsWith("「巡查日报」还没有报送")).map((m) => m.chatId).sort()).toEqual(["a", "b", "u2"]);
 
     // 黄丽 reports through the dialog before the close.

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadBotConfig, type BotConfig } from "../../src/scheduler/config.js";
+import { loadBotConfig, type BotConfig } from "../../src/config/bot-config.js";
 import type { JobDef } from "../../src/scheduler/scheduler.js";
 import { projectPath } from "../../src/paths.js";
 import { runsOf } from "../../src/store/job-runs.js";
@@ -14,7 +14,7 @@ afterEach(async () => {
   bots = [];
 });
 
-const defaults = loadBotConfig(projectPath("src", "config", "defaults.json"));
+const defaults = loadBotConfig();
 function config(jobs: Record<string, string>): BotConfig {
   const extra = Object.fromEntries(Object.entries(jobs).map(([k, cron]) => [k, { cron, enabled: true }]));
   return { ...defaults, jobs: { ...defaults.jobs, ...extra } };
@@ -100,6 +100,21 @@ describe("scheduler", () => {
     expect(() => loadBotConfig(write({ ...defaults, jobs: { x: { cron: "0 8 * * * *" } } }))).toThrow(/应为5段 cron 表达式/);
     expect(() => loadBotConfig(write({ ...defaults, timezone: "UTC" }))).toThrow(/timezone/);
     expect(() => loadBotConfig(path.join(dir, "missing.json"))).toThrow(/无法读取/);
+    expect(() => loadBotConfig(write({ jobs: { "my-job": { enabled: true } } }))).toThrow(/jobs\.my-job\.cron：未知的任务须写明 cron/);
+    // A bureau's file gives only what it changes; everything else is the schema's default.
+    const mine = loadBotConfig(write({ jobs: { seasonal: { enabled: false }, "weekly-report": { cron: "0 9 * * 1" } }, hazards: { remindDaysBefore: 2 }, warnings: { 红: { recallMinutes: 5 } }, channels: { wechat: { perMinute: 20 } } }));
+    expect(mine.jobs.seasonal).toEqual({ cron: "* * * * *", enabled: false });
+    expect(mine.jobs["weekly-report"]).toEqual({ cron: "0 9 * * 1", enabled: true });
+    expect(mine.jobs.housekeeping).toEqual(defaults.jobs.housekeeping);
+    expect(mine.hazards).toEqual({ ...defaults.hazards, remindDaysBefore: 2 });
+    expect(mine.warnings.红).toEqual({ ...defaults.warnings.红, recallMinutes: 5 });
+    expect(mine.channels.wechat).toEqual({ perMinute: 20 });
+    expect(mine.channels.telegram).toEqual(defaults.channels.telegram);
+    expect({ ...mine, jobs: defaults.jobs, hazards: defaults.hazards, warnings: defaults.warnings, channels: defaults.channels }).toEqual(defaults);
+    // The effective config (npm run config:example) read back is the same config.
+    expect(loadBotConfig(write(defaults))).toEqual(defaults);
+    expect(Object.keys(defaults.jobs)).toHaveLength(12);
+    expect(defaults.seasonal.map((s) => s.prompt)).toEqual(["seasonal.qingming_forest_fire", "seasonal.flood_season", "seasonal.winter_fire"]);
     const { ["housekeeping"]: _, ...rest } = defaults.jobs;
     await expect(startBot({ config: { ...defaults, jobs: rest } })).rejects.toThrow(/缺少任务 housekeeping/);
   });

@@ -8,6 +8,7 @@ import { claimPhase, phasesDone } from "./repo.js";
 import { addDays, fromLocal, toLocalDate } from "../../time/shanghai.js";
 import { toGroup } from "../org/notify.js";
 import { groupsFor } from "../org/index.js";
+import { sayKey, type PromptKey } from "../../prompts/catalog.js";
 
 export interface Seasonal {
   name: string;
@@ -15,7 +16,9 @@ export interface Seasonal {
   to: string;
   time: string; // HH:MM
   purposes: string[];
-  text: string;
+  /** A bureau's own wording, or a prompt key (`seasonal.…`) for the defaults' wording. */
+  text?: string | undefined;
+  prompt?: string | undefined;
 }
 
 /** In season on this date? A range like 12-01…02-28 wraps over the new year. */
@@ -45,10 +48,11 @@ export function seasonalJob(d: { db: Db; reminders: Seasonal[] }): TickJob<Tx, {
     catchUpWithinMs: 12 * 3600_000,
     nextWorkAt: async (now) => (await pending(now))[0]?.at ?? null,
     due: async (now) => (await pending(now)).filter((p) => p.at <= now),
-    async handle({ tx, at: now }, p) {
+    async handle({ tx, at: now, t }, p) {
       if (!(await claimPhase(tx, `seasonal:${p.s.name}`, p.date, "*", "send", now))) return [];
       const groups = await groupsFor(tx, p.s.purposes);
-      return [{ notify: groups.flatMap((g) => toGroup(g, p.s.text, `seasonal:${p.s.name}:${p.date}`)) }];
+      const text = p.s.text ?? t(sayKey(p.s.prompt as PromptKey));
+      return [{ notify: groups.flatMap((g) => toGroup(g, text, `seasonal:${p.s.name}:${p.date}`)) }];
     },
   };
 }
