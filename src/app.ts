@@ -8,7 +8,7 @@ import type { Clock } from "./core/clock.js";
 import { Core, type Logger } from "./core/bot.js";
 import type { IdentityResolver, Policy } from "./core/ports.js";
 import { can, isAction, policyMarkdown } from "./features/org/policy.js";
-import { bindFlow, importRosterFlow, orgCommands } from "./features/org/flows.js";
+import { bindFlow, importRosterFlow, orgCommands, ROSTER_IMPORT, rosterImportRunner } from "./features/org/flows.js";
 import { hazardCommands, hazardRectifyFlow, hazardReportFlow, hazardReviewFlow } from "./features/hazards/flows.js";
 import { hazardJobs } from "./features/hazards/jobs.js";
 import { patrolFlow, routineCommands, routineJobs, zeroFlow } from "./features/routines/flows.js";
@@ -151,7 +151,11 @@ export async function createApp(o: AppOptions): Promise<App> {
   const renderThread = new RenderThread({ dbFile: store.file, promptsDir: o.env.PROMPTS_DIR ?? projectPath("prompts"), dataDir });
   const renders: RenderRunner<Tx> = new RenderRunner<Tx>({
     store: prismaRenderStore(db), prompts, clock: o.clock, log: o.log, onEnqueued: notify,
-    renderers: new Map(RENDER_KINDS.map((k) => [k, o.wrapRenderer ? o.wrapRenderer(k, renderThread.renderer(k)) : renderThread.renderer(k)])),
+    renderers: new Map(([
+      ...RENDER_KINDS.map((k): [string, Renderer] => [k, renderThread.renderer(k)]),
+      // Many short writes rather than CPU work: on this thread, with the writer.
+      [ROSTER_IMPORT, rosterImportRunner(db)],
+    ] as [string, Renderer][]).map(([k, r]): [string, Renderer] => [k, o.wrapRenderer ? o.wrapRenderer(k, r) : r])),
   });
   /** A feature's scheduled work, handled by the core like a message (core/jobs.ts). */
   const asJob = (j: TickJob<Tx>): JobDef => ({

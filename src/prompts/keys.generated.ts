@@ -286,6 +286,7 @@ export const PROMPT_CATALOG = {
   "roster.describe": [],
   "roster.error_line": ["reason", "row"],
   "roster.file_error": ["reason"],
+  "roster.importing": ["rows"],
   "roster.label.file": [],
   "roster.missing": ["count", "names"],
   "roster.no_file": ["file"],

@@ -58,6 +58,8 @@ export interface StartOptions {
   log?: import("../../src/core/bot.js").Logger;
   channelStartTimeoutMs?: number;
   flows?: FlowDef<Tx>[];
+  /** Wraps each after-commit renderer (to hold one mid-way in an ordering test). */
+  wrapRenderer?: NonNullable<Parameters<typeof createApp>[0]["wrapRenderer"]>;
   commands?: CommandDef<Tx>[];
   /** Chat accounts (memory channel) bound to demo roster mobiles; default: u1, u2, a, b. */
   bind?: Record<string, string>;
@@ -90,6 +92,7 @@ export async function startBot(o: StartOptions = {}): Promise<TestBot> {
   const app = await createApp({
     ...(o.channelStartTimeoutMs ? { channelStartTimeoutMs: o.channelStartTimeoutMs } : {}),
     env, clock, log: o.log ?? silentLog, channels: [channel, ...(o.channels ?? [])], jobs: o.jobs ?? [], flows: o.flows ?? [], commands: o.commands ?? [], ...(o.config ? { config: o.config } : {}),
+    ...(o.wrapRenderer ? { wrapRenderer: o.wrapRenderer } : {}),
     ...(o.live ? {} : { senderSleep: async (ms: number) => clock.advance(ms) }),
   });
   if (seed) await seedTestDemo(app.store.db, clock.now());

@@ -11,7 +11,10 @@ import { GROUP_PURPOSES } from "./rules.js";
 import { RosterFileError, validateRoster } from "./roster-rules.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { formatOf, readRosterRows } from "./roster-read.js";
-import type { Tx } from "../../store/db.js";
+import type { Db, Tx } from "../../store/db.js";
+import type { Json } from "../../core/flow-types.js";
+import type { Renderer } from "../../core/effects.js";
+import type { RosterRow } from "./roster-rules.js";
 import * as org from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
 import { rankOf, within } from "./policy.js";
@@ -43,12 +46,37 @@ export const importRosterFlow: FlowDef<Tx> = {
   title: "roster.title",
   summary: false,
   steps: [{ id: "file", prompt: "roster.ask.file", label: "roster.label.file", input: file(["csv", "xlsx"]) }],
-  async complete({ tx, now, person, access, t }, a) {
+  async complete({ tx, now, person, access, t, actor }, a) {
     const f = a.file as { path: string; name: string };
-    const report = await importFromFile({ tx, access, t }, f, person, now);
-    return { ok: true, replies: report };
+    const r = await importFromFile({ tx, access, t }, f, person, now);
+    if (!("later" in r)) return { ok: true, replies: r };
+    // A county-size file is written after this commit, in batches (rosterImportRunner): the admin hears back when it is done.
+    const target = { channel: actor.channel, chatId: actor.chatId, payload: { text: "", choices: [] } };
+    return { ok: true, replies: [say("roster.importing", { rows: r.later.rows.length })], effects: [{ render: { kind: ROSTER_IMPORT, params: r.later as unknown as Json, at: now, target } }] };
   },
 };
+
+/** The render-queue kind of a roster written after the commit. */
+export const ROSTER_IMPORT = "roster-import";
+
+interface LaterImport {
+  rows: RosterRow[];
+  errors: { row: number; reason: string }[];
+  options: { actor: string; scopePath: string; named: string[] };
+}
+
+/**
+ * Writes a large roster sent in chat after the dialog's commit, in short batches
+ * (org.importRoster), so that nobody else waits on it; its report is the reply.
+ * Runs on the main thread with the writer: it is many small writes, not CPU work.
+ */
+export function rosterImportRunner(db: Db): Renderer {
+  return async (params, at) => {
+    const p = params as unknown as LaterImport;
+    const report = await org.importRoster(db, p.rows, { ...p.options, now: at });
+    return { says: importReportLines(report, p.errors) };
+  };
+}
 
 /** The roles in `roles` that rank above the actor's own (what a rank refusal names). */
 function above(roles: readonly string[], actor: Actor): string[] {
@@ -67,7 +95,7 @@ function roleChange(before: readonly string[], after: readonly string[]): string
  * removes must not rank above the admin's own. Refused rows are skipped, listed
  * with the reason and audited; the others are imported.
  */
-async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string }, f: { path: string; name: string }, admin: Actor, now: Date): Promise<Say[]> {
+async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string }, f: { path: string; name: string }, admin: Actor, now: Date): Promise<Say[] | { later: LaterImport }> {
   const { tx } = c;
   const format = formatOf(f.name);
   let rows: string[][];
@@ -109,7 +137,9 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
     else taken.push(r);
   }
   const errors = [...v.errors, ...skipped].sort((x, y) => x.row - y.row);
-  const report = await org.importRosterTx(tx, taken, { actor: admin.key, now, scopePath: scope, named: v.rows.map((r) => r.mobile) });
+  const options = { actor: admin.key, scopePath: scope, named: v.rows.map((r) => r.mobile) };
+  if (taken.length > org.IMPORT_BATCH) return { later: { rows: taken, errors, options } };
+  const report = await org.importRosterTx(tx, taken, { ...options, now });
   return importReportLines(report, errors);
 }
 
