@@ -168,7 +168,11 @@ export async function createApp(o: AppOptions): Promise<App> {
   const jobs: JobDef[] = [
     {
       name: "session-sweep",
-      run: async (at) => void (await core.sweep(at)),
+      run: async (at) => {
+        await core.sweep(at);
+        // A render whose wake-up was missed (queued by a process that then stopped) is picked up within a minute.
+        renders.kick();
+      },
       nextWorkAt: () => nextSessionDeadline(db, o.env.SESSION_REMINDER_MINUTES * 60_000),
     },
     ...[

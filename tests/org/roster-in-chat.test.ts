@@ -69,8 +69,8 @@ describe("a large roster sent in chat", () => {
     try {
       const spy = vi.spyOn(store.db, "$transaction");
       const parsed = rows(450).map((l, i) => {
-        const [name, mobile, regionPath, role] = l.split(",") as [string, string, string, string];
-        return { row: i + 2, name, mobile, regionPath, roles: [role] };
+        const [name, mobile, regionPath] = l.split(",") as [string, string, string];
+        return { row: i + 2, name, mobile, regionPath, roles: ["网格员" as const] };
       });
       const r = await importRoster(store.db, parsed, { actor: "test", now: new Date("2026-11-25T09:00:00+08:00") }, 200);
       expect(r.created).toBe(450);
