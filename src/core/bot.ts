@@ -350,7 +350,6 @@ export class Core<Tx> {
     return true;
   }
 
-  /** Messages to other chats, written in the caller's transaction. */
   /** A handler's effects, in its transaction; senders and renders woken (they wait for the commit to see them). */
   private async commitHandlerEffects(tx: Tx, effects: Effect[], now: Date): Promise<void> {
     const { channels, renders } = await this.commitEffects(tx, effects, now);
