@@ -85,6 +85,9 @@ export const PROMPT_CATALOG = {
   "input.hint.photo": [],
   "input.hint.place": [],
   "input.hint.text": [],
+  "platform.other": [],
+  "platform.telegram": [],
+  "platform.wechat": [],
   "session.expired": ["flow", "keyword", "minutes"],
   "session.expiring": ["flow", "minutes"],
 
@@ -227,6 +230,7 @@ export const PROMPT_CATALOG = {
   "hazard.title": [],
 
   // prompts/org.yaml
+  "bind.alert_other_account": ["at", "name", "platform"],
   "bind.already": ["name", "region"],
   "bind.ask.mobile": [],
   "bind.ask.who": [],
@@ -255,6 +259,7 @@ export const PROMPT_CATALOG = {
   "org.group_info.none": [],
   "org.group_info.show": ["purpose", "region", "when"],
   "org.group_only": [],
+  "org.hand_over_rank": ["command", "name", "roles"],
   "org.invite.describe": [],
   "org.invite.done": ["code", "name", "until"],
   "org.more": ["count"],

@@ -87,21 +87,42 @@ describe("scope is checked on what exists and on what it becomes", () => {
 });
 
 describe("what the first trial found", () => {
-  it("an admin cannot deactivate or unbind himself, nor deactivate someone who outranks him; he may invite and unbind them", async () => {
+  it("an admin cannot deactivate or unbind himself, nor deactivate or hand out the account of someone who outranks him; he may unbind them", async () => {
     const b = await bot();
     expect(await one(b.send("tadm", "停用 13800000013"))).toBe("不能对你自己办理「停用」（办理后你将无法再使用本助手），请由其他管理员办理。");
     expect(await one(b.send("tadm", "解绑 13800000013"))).toContain("不能对你自己办理「解绑」");
     expect(await one(b.send("tadm", "停用 13800000005"))).toBe("刘志强是局领导，高于你本人的角色，「停用」须由相应层级的负责人办理，未改动。");
-    // Accounts are the admin office's work at every rank: the chief gets his invite code from it.
-    expect(await one(b.send("adm", "邀请码 13800000001"))).toContain("张建国 的邀请码");
+    // An invite code hands its user the person's roles: an admin using a leader's code would be that leader.
+    // The chief's code comes from the operator (npm run invite); township leaders' from the county chief.
+    expect(await one(b.send("adm", "邀请码 13800000001"))).toContain("张建国是局领导，高于你本人的角色：「邀请码」会把这些权限交给使用它的账号，须由上级局领导办理");
+    expect(await one(b.send("tadm", "邀请码 13800000005"))).toContain("刘志强是局领导，高于你本人的角色");
     expect((await rolesOf(b, "13800000013")).active).toBe(true);
     expect((await rolesOf(b, "13800000005")).active).toBe(true);
-    expect(await reasons(b, "tadm")).toEqual(["org.person.change:self", "org.bind:self", "org.person.change:rank"]);
+    expect(await reasons(b, "tadm")).toEqual(["org.person.change:self", "org.bind:self", "org.person.change:rank", "org.bind.person:rank"]);
+  });
+
+  it("the county chief invites a township leader; a new code voids the old; the leader's own account is told at once of the new binding", async () => {
+    const b = await bot();
+    const first = /邀请码：([A-Z0-9]{6})/.exec(await one(b.send("chief", "邀请码 13800000005")))![1]!;
+    const second = /邀请码：([A-Z0-9]{6})/.exec(await one(b.send("chief", "邀请码 13800000005")))![1]!;
+    expect(second).not.toBe(first);
+    await b.send("newphone", "绑定");
+    expect(await one(b.send("newphone", first))).toContain("邀请码无效、已使用或已过期");
+    await b.send("newphone", "绑定");
+    const out = await b.send("newphone", second);
+    expect(out.find((m) => m.chatId === "dm-newphone")?.text).toContain("绑定成功：刘志强");
+    // 刘志强's own account (lz) hears of it privately, with what to do if it was not him.
+    const alert = out.find((m) => m.chatId === "lz");
+    expect(alert?.text).toMatch(/^【账号安全提醒】你的身份（刘志强）刚在.+被另一个聊天账号绑定。如果不是你本人操作，请立即联系管理员发送「解绑 你的手机号」/);
+    // An admin cannot hand himself a leader's account by 绑定成员 either.
+    const r = await b.send("adm", "绑定成员 13800000001", { group: true, chat: "grp-x", replyTo: { senderId: "adm-second", senderName: "赵敏2" } });
+    expect(r.map((m) => m.text).join("\n")).toContain("张建国是局领导，高于你本人的角色：「绑定成员」会把这些权限交给使用它的账号");
+    expect(await b.app.store.db.chatIdentity.count({ where: { platformUserId: "adm-second" } })).toBe(0);
   });
 
   it("a leader's or admin's identity cannot be taken by typing a name and a mobile; an impostor can be unbound", async () => {
     const b = await bot();
-    expect(await selfBind(b, "stranger", "张建国", "13800000001")).toContain("领导和管理员的账号须使用管理员发放的邀请码绑定");
+    expect(await selfBind(b, "stranger", "张建国", "13800000001")).toContain("领导和管理员的账号须使用邀请码绑定");
     expect(await b.app.store.db.chatIdentity.count({ where: { platformUserId: "stranger" } })).toBe(0);
     expect(await selfBind(b, "stranger2", "赵敏", "138 0000 0004")).toContain("未绑定");
     // A grid member still binds himself; the county admin can unbind a wrongly bound leader.

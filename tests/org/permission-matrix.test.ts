@@ -148,10 +148,11 @@ const PROBES: Record<string, Probe> = {
   "register-group org.group.register": async (_a, x) => [[`登记群 ${x} 工作群`, { group: true, chat: `grp-reg-${++seq}` }]],
   "bind-member org.admin": simple("绑定成员 13900000000", { group: true, chat: "grp-bind", replyTo: { senderId: "someone", senderName: "某人" } }),
   "bind-member org.bind": async (_a, x) => [[`绑定成员 ${(await person(x!, ["网格员"])).mobile}`, { group: true, chat: "grp-bind", replyTo: { senderId: `acct-${++seq}`, senderName: "新账号" } }]],
+  "bind-member org.bind.person": async (_a, x) => [[`绑定成员 ${(await person(x!, ["网格员"])).mobile}`, { group: true, chat: "grp-bind", replyTo: { senderId: `acct-${++seq}`, senderName: "新账号" } }]],
   "unbind org.admin": simple("解绑 13900000000"),
   "unbind org.bind": onPerson((m) => `解绑 ${m}`),
-  "invite org.admin": simple("邀请码 13900000000"),
-  "invite org.bind": onPerson((m) => `邀请码 ${m}`),
+  "invite org.invite": simple("邀请码 13900000000"),
+  "invite org.bind.person": onPerson((m) => `邀请码 ${m}`),
   "unbound org.admin": async (_a, x) => [["未绑定成员", { group: true, chat: await group(x ?? T) }]],
   "deactivate org.admin": simple("停用 13900000000"),
   "deactivate org.person.change": onPerson((m) => `停用 ${m}`),
@@ -221,7 +222,7 @@ const PROBES: Record<string, Probe> = {
 interface Cell { command: string; action: Action; actor: string; rel: Relation; expected: boolean; got: boolean; audited: boolean; reply: string }
 
 /** Words a refusal uses (every refusal prompt has one of them). */
-const REFUSAL = /你没有使用「|的权限|不在你的管理范围|不在你的查看范围（|只能用于你的辖区|请先绑定身份|你的账号已停用|不能由你本人|不能授予或取消|不是本单位|需由带班领导、局领导或管理员|只有责任人|的照片只发给|解除或升级须由|须由县级|高于你本人的角色|不能对你自己|需由该班带班领导|由县级领导登记|须使用管理员发放的邀请码/;
+const REFUSAL = /你没有使用「|的权限|不在你的管理范围|不在你的查看范围（|只能用于你的辖区|请先绑定身份|你的账号已停用|不能由你本人|不能授予或取消|不是本单位|需由带班领导、局领导或管理员|只有责任人|的照片只发给|解除或升级须由|须由县级|高于你本人的角色|不能对你自己|需由该班带班领导|由县级领导登记|须使用邀请码绑定|须由上级局领导办理/;
 
 describe("permission matrix (registry × roles × target relations, expectations from the policy table)", () => {
   const cells: Cell[] = [];

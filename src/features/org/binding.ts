@@ -7,7 +7,7 @@ import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import { can } from "./policy.js";
 import type { Tx } from "../../store/db.js";
-import { bindIdentity, bindLock, findInvite, peopleNamed, saveBindLock, useInvite } from "./repo.js";
+import { accountsOf, bindIdentity, bindLock, findInvite, peopleNamed, saveBindLock, useInvite } from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
 
 export const MAX_BIND_FAILURES = 3;
@@ -52,9 +52,19 @@ export async function bindCooldown(tx: Tx, channel: string, platformUserId: stri
   return lock.lockedUntil && lock.lockedUntil > now ? say("bind.locked", { until: formatLocal(lock.lockedUntil) }) : null;
 }
 
-export async function attemptBind(tx: Tx, r: BindRequest, now: Date): Promise<Say> {
+/** What a bind attempt says, and the person's other accounts to warn when one more account now speaks as them. */
+export interface BindOutcome {
+  reply: Say;
+  alert?: { name: string; accounts: { channel: string; platformUserId: string }[] };
+}
+
+export async function attemptBind(tx: Tx, r: BindRequest, now: Date): Promise<BindOutcome> {
   const locked = await bindCooldown(tx, r.channel, r.platformUserId, now);
-  if (locked) return locked;
+  if (locked) return { reply: locked };
+  return bindOnce(tx, r, now);
+}
+
+async function bindOnce(tx: Tx, r: BindRequest, now: Date): Promise<BindOutcome> {
   const actor = `${r.channel}:${r.platformUserId}`;
 
   const fail = async (reason: "unknown_name" | "mismatch" | "bad_invite", shown: Say) => {
@@ -64,16 +74,18 @@ export async function attemptBind(tx: Tx, r: BindRequest, now: Date): Promise<Sa
     if (failures >= MAX_BIND_FAILURES) {
       const until = new Date(now.getTime() + BIND_COOLDOWN_MS);
       await saveBindLock(tx, r.channel, r.platformUserId, { failures: 0, lockedUntil: until }, now);
-      return say("bind.locked_now", { count: failures, minutes: BIND_COOLDOWN_MS / 60_000 });
+      return { reply: say("bind.locked_now", { count: failures, minutes: BIND_COOLDOWN_MS / 60_000 }) };
     }
     await saveBindLock(tx, r.channel, r.platformUserId, { failures, lockedUntil: null }, now);
-    return say("bind.failed", { reason: shown, left: MAX_BIND_FAILURES - failures });
+    return { reply: say("bind.failed", { reason: shown, left: MAX_BIND_FAILURES - failures }) };
   };
 
-  const done = async (person: { id: number; name: string; regionPath: string; roles: string[] }, by: string) => {
+  const done = async (person: { id: number; name: string; regionPath: string; roles: string[] }, by: string): Promise<BindOutcome> => {
+    const others = (await accountsOf(tx, person.id)).filter((a) => !(a.channel === r.channel && a.platformUserId === r.platformUserId));
     await bindIdentity(tx, { channel: r.channel, platformUserId: r.platformUserId, personId: person.id, by, actor }, now);
     await saveBindLock(tx, r.channel, r.platformUserId, { failures: 0, lockedUntil: null }, now);
-    return say("bind.done", { name: person.name, region: person.regionPath, roles: person.roles.join("、") });
+    const reply = say("bind.done", { name: person.name, region: person.regionPath, roles: person.roles.join("、") });
+    return others.length ? { reply, alert: { name: person.name, accounts: others } } : { reply };
   };
 
   if (looksLikeInviteCode(r.who) && !r.mobile) {
@@ -90,12 +102,12 @@ export async function attemptBind(tx: Tx, r: BindRequest, now: Date): Promise<Sa
   if (named.length === 0) return fail("unknown_name", say("bind.reason.unknown_name", { name }));
   const person = named.find((p) => p.mobile === normalizeMobile(r.mobile ?? ""));
   if (!person) return fail("mismatch", say("bind.reason.mismatch"));
-  if (!person.active) return say("core.inactive");
+  if (!person.active) return { reply: say("core.inactive") };
   // A name and a mobile are known to colleagues: leaders and admins bind by an invite code or
   // through an admin (绑定成员), so nobody takes over an account that can issue warnings or manage people.
   if (!can({ roles: [], active: true }, "identity.self_bind", { roles: person.roles }).ok) {
     await audit(tx, { at: now, actor, action: "identity.bind_failed", entity: "chat", entityId: actor, after: { reason: "needs_invite", personId: person.id } });
-    return say("bind.need_invite", { roles: person.roles.join("、") });
+    return { reply: say("bind.need_invite", { roles: person.roles.join("、") }) };
   }
   return done(person, "self");
 }

@@ -5,11 +5,11 @@
  */
 import fs from "node:fs";
 import type { Access, CommandContext, CommandDef } from "../../core/commands.js";
-import type { Actor } from "../../core/ports.js";
+import type { Actor, OutboxItem } from "../../core/ports.js";
 import { attemptBind, bindCooldown, findMobile, INVITE_TTL_MS, looksLikeInviteCode, newInviteCode } from "./binding.js";
 import { GROUP_PURPOSES } from "./rules.js";
 import { RosterFileError, validateRoster } from "./roster-rules.js";
-import { say, type Say } from "../../prompts/catalog.js";
+import { say, sayKey, type Say } from "../../prompts/catalog.js";
 import { formatOf, readRosterRows } from "./roster-read.js";
 import type { Db, Tx } from "../../store/db.js";
 import type { Json } from "../../core/flow-types.js";
@@ -35,9 +35,9 @@ export const bindFlow: FlowDef<Tx> = {
     if (person.personId !== undefined) return say("bind.already", { name: person.name, region: person.regionPath ?? "" });
     return bindCooldown(tx, actor.channel, actor.senderId, now);
   },
-  async complete({ tx, now, actor }, a) {
+  async complete({ tx, now, actor, t }, a) {
     const r = await attemptBind(tx, { channel: actor.channel, platformUserId: actor.senderId, who: String(a.who), ...(a.mobile ? { mobile: String(a.mobile) } : {}) }, now);
-    return { ok: true, replies: [r] };
+    return { ok: true, replies: [r.reply], ...(r.alert ? { effects: [{ notify: bindAlert(r.alert, actor.channel, now, t) }] } : {}) };
   },
 };
 
@@ -55,6 +55,15 @@ export const importRosterFlow: FlowDef<Tx> = {
     return { ok: true, replies: [say("roster.importing", { rows: r.later.rows.length })], effects: [{ render: { kind: ROSTER_IMPORT, params: r.later as unknown as Json, at: now, target } }] };
   },
 };
+
+/**
+ * One more chat account now speaks as this person: each of their other accounts is told
+ * at once, privately, with what to do if it was not them (an invite code can leak).
+ */
+function bindAlert(a: { name: string; accounts: { channel: string; platformUserId: string }[] }, channel: string, now: Date, t: (s: Say) => string): OutboxItem[] {
+  const text = t(say("bind.alert_other_account", { name: a.name, platform: t(sayKey(channel === "telegram" ? "platform.telegram" : channel === "wechat" ? "platform.wechat" : "platform.other")), at: formatLocal(now) }));
+  return a.accounts.map((x) => ({ channel: x.channel, chatId: x.platformUserId, payload: { text, choices: [] }, dedupeKey: `bind-alert:${x.channel}:${x.platformUserId}:${now.getTime()}` }));
+}
 
 /** The render-queue kind of a roster written after the commit. */
 export const ROSTER_IMPORT = "roster-import";
@@ -150,18 +159,20 @@ async function importFromFile(c: { tx: Tx; access: Access; t: (s: Say) => string
  * in scope, no role above the actor's (停用 takes them all away, 邀请码 hands them to
  * whoever uses the code), and for 停用/解绑 not the actor himself.
  */
-async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf?: boolean; identity?: boolean } = {}): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
+async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf?: boolean; identity?: boolean; handOver?: boolean } = {}): Promise<{ ok: true; person: org.PersonProfile } | { ok: false; says: Say[] }> {
   const m = findMobile(ctx.args);
   if (!m) return { ok: false, says: [ctx.args.trim() ? say("org.no_mobile", { text: ctx.args.slice(0, 20), usage }) : say("org.usage", { usage })] };
   const person = await org.personByMobile(ctx.tx, m);
   if (!person) return { ok: false, says: [say("org.no_person", { mobile: m })] };
   const command = usage.split(" ")[0]!;
-  // 邀请码 and 解绑 are about the account, not the roles: scope only (an impostor bound as a leader can be unbound).
-  const no = await ctx.access(o.identity ? "org.bind" : "org.person.change", { regions: [person.regionPath], ...(o.identity ? {} : { roles: person.roles }), ...(o.notSelf ? { self: person.id } : {}) }, {
+  // 解绑 is about the account, not the roles: scope only (an impostor bound as a leader can be unbound).
+  // 邀请码 hands the person's roles to whoever uses the code: not above the actor's own.
+  const action = o.handOver ? "org.bind.person" : o.identity ? "org.bind" : "org.person.change";
+  const no = await ctx.access(action, { regions: [person.regionPath], ...(o.identity && !o.handOver ? {} : { roles: person.roles }), ...(o.notSelf ? { self: person.id } : {}) }, {
     entity: "person", id: person.id,
     refusal: {
       scope: say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }),
-      rank: say("org.person_rank", { name: person.name, roles: above(person.roles, ctx.actor).join("、"), command }),
+      rank: say(o.handOver ? "org.hand_over_rank" : "org.person_rank", { name: person.name, roles: above(person.roles, ctx.actor).join("、"), command }),
       self: say("org.not_self_person", { command }),
     },
   });
@@ -201,7 +212,7 @@ export const orgCommands: CommandDef<Tx>[] = [
   },
   {
     id: "bind-member", keywords: ["绑定成员"], slash: ["bind_member"], describe: "org.bind_member.describe", permission: "org.admin",
-    checks: [{ action: "org.bind", target: "person" }],
+    checks: [{ action: "org.bind", target: "person" }, { action: "org.bind.person", target: "person" }],
     run: async (ctx) => {
       const usage = "绑定成员 <手机号>（回复该成员的消息或@他）";
       const m = findMobile(ctx.args);
@@ -220,8 +231,16 @@ export const orgCommands: CommandDef<Tx>[] = [
         refusal: { scope: holder && !within(holder.regionPath, ctx.actor.regionPath ?? "") ? say("org.bind_member.holder_outside", { account: account.name, name: holder.name, region: holder.regionPath, scope: ctx.actor.regionPath ?? "" }) : say("org.person_out_of_scope", { name: person.name, region: person.regionPath, scope: ctx.actor.regionPath ?? "" }) },
       });
       if (no) return no;
+      // The account becomes this person, with their roles: not above the admin's own.
+      const rank = await ctx.access("org.bind.person", { regions: [person.regionPath], roles: person.roles }, {
+        entity: "person", id: person.id,
+        refusal: { rank: say("org.hand_over_rank", { name: person.name, roles: above(person.roles, ctx.actor).join("、"), command: "绑定成员" }) },
+      });
+      if (rank) return rank;
+      const others = (await org.accountsOf(ctx.tx, person.id)).filter((x) => !(x.channel === ctx.chat.channel && x.platformUserId === account.id));
       await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
-      return [say("org.bind_member.done", { account: account.name, name: person.name, region: person.regionPath })];
+      const says = [say("org.bind_member.done", { account: account.name, name: person.name, region: person.regionPath })];
+      return others.length ? { says, effects: [{ notify: bindAlert({ name: person.name, accounts: others }, ctx.chat.channel, ctx.now, ctx.t) }] } : says;
     },
   },
   {
@@ -234,9 +253,9 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "invite", checks: [{ action: "org.bind", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.admin",
+    id: "invite", checks: [{ action: "org.bind.person", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.invite",
     run: async (ctx) => {
-      const t = await targetPerson(ctx, "邀请码 <手机号>", { identity: true });
+      const t = await targetPerson(ctx, "邀请码 <手机号>", { identity: true, handOver: true });
       if (!t.ok) return t.says;
       const code = newInviteCode();
       const expires = new Date(ctx.now.getTime() + INVITE_TTL_MS);

@@ -58,9 +58,11 @@ export const POLICY = {
   "duty.schedule": { roles: ["管理员"], scope: "region", doc: "排班、导入排班表（值班员和带班领导都须在本辖区）" },
   "warning.issue": { roles: ["局领导", "带班领导", "值班员"], scope: "region", doc: "向本辖区发布预警" },
   "warning.manage": { roles: LEADERS, scope: "region", party: true, doc: "预警情况、解除、升级（发布人，或辖区覆盖全部预警区域的领导；解除和升级还须覆盖发布人所在的层级）" },
-  "org.admin": { roles: ["管理员"], scope: "region", doc: "管理员命令：邀请码、未绑定成员、导入花名册" },
+  "org.admin": { roles: ["管理员"], scope: "region", doc: "管理员命令：绑定成员、解绑、未绑定成员、导入花名册等" },
   "org.person.change": { roles: ["管理员"], scope: "region", rank: true, notSelf: true, doc: "增改人员、停用启用：人员现在和改后所在区域都须在本辖区，不能授予或取消（含停用）高于本人的角色，不能改自己的角色、不能停用自己（县级局领导的任免由运维导入花名册）" },
-  "org.bind": { roles: ["管理员"], scope: "region", notSelf: true, doc: "绑定成员、邀请码、解绑：该账号原绑定的人和新绑定的人都须在本辖区，不能解绑自己（领导和管理员只能这样绑定，不能凭姓名手机号自助绑定）" },
+  "org.invite": { roles: ["管理员", "局领导"], scope: "none", doc: "发放邀请码的入口：管理员，以及为下级领导发码的局领导" },
+  "org.bind.person": { roles: ["管理员", "局领导"], scope: "region", rank: true, doc: "把账号交给某人（邀请码、绑定成员）：此人须在本辖区，角色不高于本人（否则等于把更高的权限交给了自己）；县级局领导的邀请码由运维在服务器上发放（npm run invite）" },
+  "org.bind": { roles: ["管理员"], scope: "region", notSelf: true, doc: "绑定成员、解绑：该账号原绑定的人和新绑定的人都须在本辖区，不能解绑自己（领导和管理员只能这样绑定，不能凭姓名手机号自助绑定）" },
   "org.group.register": { roles: ["管理员"], scope: "region", doc: "登记群：群原登记的区域和新区域都须在本辖区" },
 } as const satisfies Record<string, Rule>;
 

@@ -139,7 +139,9 @@ export async function saveBindLock(tx: Tx, channel: string, platformUserId: stri
 
 // --- invites -----------------------------------------------------------------
 
+/** A new code for a person; their earlier unused codes stop working (a code handed out twice is one too many). */
 export async function createInvite(tx: Tx, code: string, personId: number, actor: string, now: Date, expiresAt: Date): Promise<void> {
+  await tx.inviteCode.updateMany({ where: { personId, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
   await tx.inviteCode.create({ data: { code, personId, createdBy: actor, createdAt: now, expiresAt } });
   await audit(tx, { at: now, actor, action: "invite.create", entity: "person", entityId: personId, after: { expiresAt: expiresAt.toISOString() } });
 }
