@@ -21,6 +21,7 @@ import { rosterIdentity } from "./features/org/identity.js";
 import type { CommandDef } from "./core/commands.js";
 import type { FlowDef } from "./core/flow-types.js";
 import { ConfigError, type Env } from "./config/env.js";
+import { dayInfo } from "./domain/calendar.js";
 import { remindCommands, remindFlow, reminderJob } from "./features/remind/flows.js";
 import { OutboxSender } from "./outbox/sender.js";
 import { projectPath } from "./paths.js";
@@ -59,8 +60,9 @@ export interface AppOptions {
 /** Every chat command the bot has (the core adds 帮助): read by the core, the README's permission table and the permission-matrix test. */
 export function commandRegistry(config: BotConfig, dataDir: string): CommandDef<Tx>[] {
   const routineDeps = { routines: config.routines, calendar: config.calendar };
+  const isWorkday = (d: string) => dayInfo(d, config.calendar).workday;
   return [
-    ...orgCommands, ...hazardCommands(), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
+    ...orgCommands, ...hazardCommands(isWorkday), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
     ...rollupCommands(), statsCommand({ patrol: config.routines.patrol }), ...remindCommands,
   ];
 }
@@ -127,11 +129,12 @@ export async function createApp(o: AppOptions): Promise<App> {
   const dataDir = path.resolve(o.env.DATA_DIR);
   const warnSettings = config.warnings as WarningSettings;
   const routineDeps = { routines: config.routines, calendar: config.calendar };
+  const isWorkday = (d: string) => dayInfo(d, config.calendar).workday;
   const commands = [...commandRegistry(config, dataDir), ...(o.commands ?? [])];
   for (const c of commands) {
     for (const a of [c.permission, ...(c.checks ?? []).map((x) => x.action)]) if (!isAction(a)) throw new Error(`command ${c.id}: unknown policy action ${a}`);
   }
-  const flows = [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])];
+  const flows = [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards, isWorkday), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])];
   for (const f of flows) if (f.permission && !isAction(f.permission)) throw new Error(`flow ${f.id}: unknown policy action ${f.permission}`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),

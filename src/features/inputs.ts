@@ -96,13 +96,13 @@ export function number(opts: { min?: number; max?: number; integer?: boolean } =
 const DateValue = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), time: z.string().regex(/^\d{2}:\d{2}$/).optional() });
 
 /** Chinese dates (`明天`, `11月30日`, `3天内`, `本周五`), optionally with a time. */
-export function date(opts: { allowPast?: boolean; maxDaysAhead?: number } = {}): StepInput<{ date: string; time?: string }> {
+export function date(opts: { allowPast?: boolean; maxDaysAhead?: number; isWorkday?: (d: string) => boolean } = {}): StepInput<{ date: string; time?: string }> {
   const maxAhead = opts.maxDaysAhead ?? 366;
   return {
     kind: "date",
     hint: () => say("input.hint.date"),
     parse: (m, ctx) => {
-      const r = parseChineseDate(m.norm, ctx.now, !opts.allowPast);
+      const r = parseChineseDate(m.norm, ctx.now, !opts.allowPast, opts.isWorkday ? { isWorkday: opts.isWorkday } : {});
       if (!r.ok) return fail(dateError(r.error, m.text));
       const v: ParsedDateTime = DateValue.parse(r.value);
       const today = toLocalDate(ctx.now);

@@ -1,8 +1,11 @@
 /**
  * Parses the dates and times people type in Chinese work chats: `明天`, `后天`,
  * `11月30日`, `2026年12月1日`, `3天内`, `本周五`, `下周一`, `月底`, `2026-11-30`,
- * `11/30`, optionally followed by a time (`下午3点`, `15:30`, `9点半`).
- * Pure: "today" comes from `now`.
+ * `11/30`, optionally followed by a time (`下午3点`, `15:30`, `9点半`) — and every way a
+ * deadline is said: `3天`, `三天内`, `一周内`, `两周`, `半个月`, `3个工作日内` (through the work
+ * calendar), `本周内`, `下周`, `本月内`, `月底前`, `下月底`, `年底前`, `12月10日前`.
+ * The one date grammar: dialog steps and one-message forms both read dates here.
+ * Pure: "today" comes from `now`, working days from `isWorkday`.
  */
 import { addDays, daysInMonth, localParts, pad, toLocalDate, type LocalDate } from "./shanghai.js";
 
@@ -72,12 +75,35 @@ export function parseTime(rest: string): { time?: string; error?: true; matched:
   return { matched: false };
 }
 
+export interface DateOptions {
+  /** Is this a working day (holidays and 调休 from the work calendar)? Default: Monday to Friday. */
+  isWorkday?: (d: LocalDate) => boolean;
+}
+
+const mondayToFriday = (d: LocalDate) => {
+  const wd = new Date(`${d}T12:00:00Z`).getUTCDay();
+  return wd >= 1 && wd <= 5;
+};
+
+/** How far a month-day may lie behind today and still mean this year (and so be refused as past), not next year's. */
+const PAST_GRACE_DAYS = 62;
+
+function addMonths(y: number, m: number, d: number, n: number): LocalDate {
+  const idx = y * 12 + (m - 1) + n;
+  const ny = Math.floor(idx / 12), nm = (idx % 12) + 1;
+  return `${ny}-${pad(nm)}-${pad(Math.min(d, daysInMonth(ny, nm)))}`;
+}
+
 /**
  * @param preferFuture when a month-day without a year has already passed this year,
- *   read it as next year (deadlines); otherwise keep this year (reports about the past).
+ *   read it as next year (deadlines) — unless it passed within the last two months,
+ *   when it is this year's (a slip, refused as past, not a date a year away);
+ *   otherwise keep this year (reports about the past).
  */
-export function parseChineseDate(input: string, now: Date, preferFuture = true): DateParseResult {
-  const text = input.replace(/\s+/g, "").replace(/[号]/g, "日");
+export function parseChineseDate(input: string, now: Date, preferFuture = true, o: DateOptions = {}): DateParseResult {
+  const text = input.replace(/\s+/g, "").replace(/[号]/g, "日")
+    // A deadline said with 前/之前/为止 after a date is that date: 12月10日前, 月底前, 周五之前.
+    .replace(/(日|月底|月末|年底|年末|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天])(之前|以前|前|为止)$/, "$1");
   if (text === "") return { ok: false, error: { code: "empty" } };
   const today = toLocalDate(now);
   const p = localParts(now);
@@ -95,12 +121,43 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true):
     if (text.startsWith(word)) return withTime(addDays(today, n), text.slice(word.length));
   }
 
-  m = new RegExp(`^${NUM}(天|日|个工作日)(以内|之内|内|后|以后|之后)$`).exec(text);
+  const within = "(以内|之内|内|后|以后|之后|期限|时间)?";
+  // `3天` is three days; `3日` alone is the 3rd (of this month), `3日内` three days.
+  m = new RegExp(`^${NUM}天${within}$`).exec(text) ?? new RegExp(`^${NUM}日(以内|之内|内|后|以后|之后)$`).exec(text);
   if (m) {
     const n = parseSmallNumber(m[1]!);
-    if (n === undefined) return { ok: false, error: { code: "unknown" } };
+    if (n === undefined || n === 0) return { ok: false, error: { code: "unknown" } };
     return { ok: true, value: { date: addDays(today, n) } };
   }
+  // Working days skip weekends and holidays, and count 调休 Saturdays.
+  m = new RegExp(`^${NUM}个?工作日${within}$`).exec(text);
+  if (m) {
+    let n = parseSmallNumber(m[1]!);
+    if (n === undefined || n === 0 || n > 250) return { ok: false, error: { code: "unknown" } };
+    const isWorkday = o.isWorkday ?? mondayToFriday;
+    let d = today;
+    while (n > 0) { d = addDays(d, 1); if (isWorkday(d)) n--; }
+    return { ok: true, value: { date: d } };
+  }
+  m = new RegExp(`^(半个?|${NUM}个?)(周|星期|礼拜|月)${within}$`).exec(text);
+  if (m) {
+    const half = m[1]!.startsWith("半");
+    const n = half ? 0.5 : parseSmallNumber(m[2]!);
+    if (n === undefined || n === 0) return { ok: false, error: { code: "unknown" } };
+    if (m[3] === "月") return { ok: true, value: { date: half ? addDays(today, 15) : addMonths(p.year, p.month, p.day, n) } };
+    return { ok: true, value: { date: addDays(today, Math.round(n * 7)) } };
+  }
+  // Within this / next week: by its Sunday.
+  m = /^(本周|这周|这个星期|本星期|这礼拜|下周|下个星期|下星期|下礼拜)(内|以内|之内)?$/.exec(text);
+  if (m) return { ok: true, value: { date: addDays(today, 7 - p.weekday + (m[1]!.startsWith("下") ? 7 : 0)) } };
+  // Within this / next month, by its end; the year's end.
+  m = /^(本月|这个月|当月|月内|下月|下个月)(内|以内|之内|底|末)?$/.exec(text);
+  if (m && (m[2] || m[1] === "月内")) {
+    const next = m[1]!.startsWith("下");
+    const [y, mo] = next ? (p.month === 12 ? [p.year + 1, 1] : [p.year, p.month + 1]) : [p.year, p.month];
+    return { ok: true, value: { date: `${y}-${pad(mo)}-${pad(daysInMonth(y, mo))}` } };
+  }
+  if (/^(年底|年末|今年内|年内|本年内|今年底)$/.test(text)) return { ok: true, value: { date: `${p.year}-12-31` } };
 
   m = /^(本周|这周|这个星期|本星期|下周|下个星期|下星期|下礼拜|周|星期|礼拜)([一二三四五六日天末])(.*)$/.exec(text);
   if (m) {
@@ -130,7 +187,10 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true):
     const mo = parseSmallNumber(m[1]!)!, d = parseSmallNumber(m[2]!)!;
     if (mo < 1 || mo > 12) return { ok: false, error: { code: "month", month: mo } };
     let y = p.year;
-    if (preferFuture && (mo < p.month || (mo === p.month && d < p.day))) y += 1;
+    if (preferFuture && (mo < p.month || (mo === p.month && d < p.day))) {
+      const thisYear = validDate(y, mo, d) ? null : `${y}-${pad(mo)}-${pad(d)}`;
+      if (!thisYear || addDays(thisYear, PAST_GRACE_DAYS) < today) y += 1;
+    }
     if (validDate(y, mo, d)) return { ok: false, error: { code: "day", month: mo, day: d } };
     return withTime(`${y}-${pad(mo)}-${pad(d)}`, m[3]!);
   }

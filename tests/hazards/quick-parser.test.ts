@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseQuickHazard, type QuickHazard } from "../../src/features/hazards/quick.js";
+import { date } from "../../src/features/inputs.js";
 
 // Wednesday 25 November 2026, 09:00 in Shanghai.
 const now = new Date("2026-11-25T09:00:00+08:00");
@@ -58,5 +59,22 @@ describe("parseQuickHazard", () => {
   });
   it.each(CORPUS)("%j", (text, expected) => {
     expect(parseQuickHazard(text, now)).toEqual(expected);
+  });
+});
+
+// One date grammar (issue 14): the one-message report and the dialog's deadline step read every
+// deadline the same way, because both call parseChineseDate.
+describe("the one-message report and the deadline step agree", () => {
+  const step = date({ maxDaysAhead: 366 });
+  const ctx = { now, answers: {} } as unknown as Parameters<typeof step.parse>[1];
+  it.each([
+    "3天", "三天", "3天内", "十天内", "一周内", "1周", "两周", "半个月", "本周内", "下周", "本月内", "月底前", "下月底",
+    "12月10日前", "十二月十日", "周五前", "下周三", "3个工作日内", "年底前", "明天", "后天", "2026-12-31", "12/20",
+  ])("%s", (phrase) => {
+    const s = step.parse({ text: phrase, norm: phrase, attachments: [] }, ctx);
+    expect(s.ok).toBe(true);
+    const q = parseQuickHazard(`泡里村加油站 灭火器过期 ${phrase}`, now);
+    expect(q.deadline).toBe(s.ok ? s.value.date : "unparsed");
+    expect(q.description).toBe("灭火器过期");
   });
 });

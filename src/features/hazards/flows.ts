@@ -25,7 +25,10 @@ import { regionByPath } from "../org/index.js";
 
 type Place = { text: string; lat?: number; lng?: number };
 
-export function hazardReportFlow(rules: HazardRules): FlowDef<Tx> {
+/** Working days as the bureau's calendar has them (for "3个工作日内"). */
+export type Workdays = (d: string) => boolean;
+
+export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): FlowDef<Tx> {
   return {
     id: "hazard-report",
     title: "hazard.title",
@@ -36,7 +39,7 @@ export function hazardReportFlow(rules: HazardRules): FlowDef<Tx> {
       { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
       { id: "unit", prompt: "hazard.ask.unit", label: "hazard.label.unit", input: text({ min: 2, max: 60 }) },
-      { id: "deadline", prompt: "hazard.ask.deadline", label: "hazard.label.deadline", input: date({ maxDaysAhead: 366 }), optional: true },
+      { id: "deadline", prompt: "hazard.ask.deadline", label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
     ],
     async beforeStart({ person }) {
       return person.regionPath ? null : say("core.need_bind", { command: "上报隐患" });
@@ -224,7 +227,7 @@ export function hazardLedgerRenderer(o: { db: Db; dataDir: string }): Renderer {
   };
 }
 
-export function hazardCommands(): CommandDef<Tx>[] {
+export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
   return [
     {
       id: "hazard-ledger", keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
@@ -247,7 +250,7 @@ export function hazardCommands(): CommandDef<Tx>[] {
         if (f) return ASKS_FOR_PHOTOS.test(`${f.before}${f.rest}`) ? sendPhotos(ctx, f.number) : showHazard(ctx, f.number);
         const no = await ctx.access("hazard.report", {}, { entity: "command", id: "hazard-report" });
         if (no) return no;
-        const q = parseQuickHazard(ctx.args, ctx.now);
+        const q = parseQuickHazard(ctx.args, ctx.now, isWorkday ? { isWorkday } : {});
         const answers: Answers = {};
         if (q.place) answers.place = { text: q.place };
         if (q.sector) answers.sector = q.sector;

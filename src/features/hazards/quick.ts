@@ -4,7 +4,7 @@
  * unclear stays description or is asked for by the dialog. It never guesses a
  * level or a deadline from words inside a description ("重大危险源" is not 重大).
  */
-import { parseChineseDate, parseSmallNumber } from "../../time/chinese-date.js";
+import { parseChineseDate, type DateOptions } from "../../time/chinese-date.js";
 import { addDays, toLocalDate } from "../../time/shanghai.js";
 import { LEVELS, SECTORS, type HazardLevel, type Sector } from "./rules.js";
 
@@ -42,18 +42,17 @@ const SECTOR_HINTS: [RegExp, Sector][] = [
 const PLACE_END = /(村|镇|乡|街道|社区|小区|组|站|厂|公司|学校|小学|中学|幼儿园|医院|卫生院|市场|超市|商场|酒店|宾馆|饭店|餐馆|矿|采石场|工地|仓库|码头|养老院|敬老院|网吧|车间|大桥|桥|隧道|路|街|号|楼|门市|店|加工厂|农家乐|寺|庙|景区)$/;
 const LABEL = /^(地点|位置|场所|地址|责任单位|单位|期限|整改期限|限期|行业|领域|行业领域|等级|级别|描述|问题|情况)[:：](.+)$/;
 
-function asDeadline(token: string, now: Date): string | undefined {
-  const t = token.replace(/(之前|以前|前)$/, "");
-  const days = /^(\d{1,3}|[一二三四五六七八九十两]{1,3})(天|日)(内|以内)?$/.exec(t);
-  if (days) {
-    const n = parseSmallNumber(days[1]!);
-    return n !== undefined && n > 0 && n <= 365 ? addDays(toLocalDate(now), n) : undefined;
-  }
-  // Only tokens that look like a date at all, so "三楼" or "2号仓库" are not read as days.
-  if (!/^(今天|明天|后天|大后天|本周|这周|下周|周|星期|月底|本月底|\d{4}[-/.年]|\d{1,2}月|[一二三四五六七八九十]{1,3}月|\d{1,2}[-/]\d{1,2}$)/.test(t)) return undefined;
-  const r = parseChineseDate(t, now, true);
-  return r.ok ? r.value.date : undefined;
+/**
+ * A token that is a deadline, read by the same grammar as the dialog's deadline step
+ * (parseChineseDate). Only tokens that look like a date or a span at all are tried,
+ * so "三楼" or "2号仓库" are not read as days; a date already past is not a deadline.
+ */
+function asDeadline(token: string, now: Date, o: DateOptions): string | undefined {
+  if (!LOOKS_LIKE_DEADLINE.test(token)) return undefined;
+  const r = parseChineseDate(token.replace(/^(限期|期限|整改期限)/, ""), now, true, o);
+  return r.ok && r.value.date >= toLocalDate(now) && r.value.date <= addDays(toLocalDate(now), 366) ? r.value.date : undefined;
 }
+const LOOKS_LIKE_DEADLINE = /^(限期|期限|整改期限)?(今天|明天|后天|大后天|本周|这周|下周|下个?星期|周[一二三四五六日天末]|星期|礼拜|月底|月末|本月|这个月|月内|下个?月|年底|年末|年内|今年|半个?月|\d{4}[-/.年]|\d{1,2}月|[一二三四五六七八九十]{1,3}月|\d{1,2}[-/]\d{1,2}$|(\d{1,3}|[一二三四五六七八九十两]{1,3})(天|日[以之]?内|日后|个?(周|星期|礼拜|月|工作日)))/;
 
 function asSector(token: string): Sector | undefined {
   if ((SECTORS as readonly string[]).includes(token)) return token as Sector;
@@ -65,7 +64,7 @@ function asLevel(token: string): HazardLevel | undefined {
   return (LEVELS as readonly string[]).includes(t) ? (t as HazardLevel) : undefined;
 }
 
-export function parseQuickHazard(text: string, now: Date): QuickHazard {
+export function parseQuickHazard(text: string, now: Date, o: DateOptions = {}): QuickHazard {
   const out: QuickHazard = {};
   const rest: string[] = [];
   // Match on the folded form (full-width digits and colons), keep what was typed.
@@ -79,7 +78,7 @@ export function parseQuickHazard(text: string, now: Date): QuickHazard {
       const v = value.normalize("NFKC");
       if (/地点|位置|场所|地址/.test(label)) out.place = value;
       else if (/单位/.test(label)) out.unit = value;
-      else if (/期限|限期/.test(label)) { const d = asDeadline(v, now); if (d) out.deadline = d; else rest.push(raw); }
+      else if (/期限|限期/.test(label)) { const d = asDeadline(v, now, o); if (d) out.deadline = d; else rest.push(raw); }
       else if (/行业|领域/.test(label)) { const sec = asSector(v); if (sec) out.sector = sec; else rest.push(raw); }
       else if (/等级|级别/.test(label)) { const l = asLevel(v); if (l) out.level = l; else rest.push(raw); }
       else rest.push(value);
@@ -87,7 +86,7 @@ export function parseQuickHazard(text: string, now: Date): QuickHazard {
     }
     const level = out.level ? undefined : asLevel(token);
     if (level) { out.level = level; continue; }
-    const deadline = out.deadline ? undefined : asDeadline(token, now);
+    const deadline = out.deadline ? undefined : asDeadline(token, now, o);
     if (deadline) { out.deadline = deadline; continue; }
     const sector = out.sector ? undefined : asSector(token);
     if (sector) { out.sector = sector; continue; }
