@@ -5,6 +5,7 @@
 import type { PromptKey, Say } from "../prompts/catalog.js";
 import type { AccessTarget, Actor, Denial } from "./ports.js";
 import { stripArgStart } from "./normalize.js";
+import { trimTrailing, withoutPoliteOpening } from "./understand.js";
 
 export { stripArgStart };
 import type { InboundMessage } from "./messages.js";
@@ -116,7 +117,23 @@ const ARG_START = /^[\s:：,，、;；(（[【0-9a-z+]/;
 
 const SLASH = /^\/([a-z][a-z0-9_]*)(?:@[a-z0-9_]+)?(?:\s+([\s\S]*))?$/i;
 
+/**
+ * The command a message is, read as people type it: as it is, then without trailing
+ * punctuation and emoji (`上报隐患。`), then without a polite opening (`我要上报隐患`).
+ */
 export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): RouteResult<Tx> {
+  const first = matchExactly(norm, commands);
+  if (first.kind !== "none") return first;
+  const trimmed = trimTrailing(norm);
+  for (const form of [trimmed, withoutPoliteOpening(trimmed)]) {
+    if (form === norm || form === "") continue;
+    const r = matchExactly(form, commands);
+    if (r.kind === "command") return r;
+  }
+  return first;
+}
+
+function matchExactly<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): RouteResult<Tx> {
   const slash = SLASH.exec(norm);
   if (slash) {
     const name = slash[1]!.toLowerCase();

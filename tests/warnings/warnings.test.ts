@@ -123,6 +123,23 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     for (let i = 0; i < 300; i++) if (group(i) < 16) expect(recalled.has(`p${i}`)).toBe(false);
   });
 
+  it("takes 收到 however people type it, privately and in their group, and re-calls nobody who answered", async () => {
+    const b = await startBot({ bind: { u1: "13800000007" } });
+    bots.push(b);
+    await drillCounty(b);
+    await issueYellow(b);
+    const ways = ["收到！", "收到。", "已收到", "好的，收到", "👌", "收到了", "收到收到", "好的收到🙏", "明白", "已知悉", "ok收到", "收到，马上落实"];
+    for (const [i, w] of ways.entries()) await b.send(`p${i}`, w);
+    // In the village group (村0群 holds p0…p9): typed there without @, the same words count.
+    for (const [i, w] of ["收到了", "收到！", "👍"].entries()) await b.send(`p${20 + i}`, w, { group: true, chat: "村2群" });
+    const confirmed = await b.app.store.db.warningTarget.count({ where: { confirmedAt: { not: null } } });
+    expect(confirmed).toBe(ways.length + 3);
+    const out = await b.advance(30 * MIN);
+    const recalled = new Set(out.filter((m) => m.text.startsWith("【再次叫应·第1轮】")).map((m) => m.chatId));
+    for (const i of [...ways.keys(), 20, 21, 22]) expect(recalled.has(`p${i}`)).toBe(false);
+    expect(recalled.has("p12")).toBe(true);
+  });
+
   it("keeps grid members from issuing or lifting warnings", async () => {
     const b = await startBot({ bind: { u1: "13800000007", duty: "13800000003" } });
     bots.push(b);

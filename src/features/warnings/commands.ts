@@ -2,6 +2,7 @@
  * Warnings' chat commands: 发布预警 (opens the dialog, reading an official text),
  * 收到 (confirm; the group tallies follow), 预警 YJ-… (status), 解除预警, 升级预警.
  */
+import { isAcknowledgement } from "../../core/understand.js";
 import type { CommandContext, CommandDef, StartFlow, WithFiles } from "../../core/commands.js";
 import type { OutboxItem } from "../../core/ports.js";
 import { within } from "../org/rules.js";
@@ -85,7 +86,8 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
         return { startFlow: "warning-issue", answers: { text: ctx.args, ...(p.type ? { type: p.type } : {}), ...(p.level ? { level: p.level } : {}) }, intro: p.type || p.level ? [say("warning.parsed", { type: p.type ?? "?", level: p.level ?? "?" })] : [] };
       },
     },
-    { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], run: confirm },
+    // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
+    { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
     {
       id: "warning-status", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {
