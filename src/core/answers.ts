@@ -3,6 +3,7 @@
  * Shared by the flow engine (summary, abandon question) and the input kinds.
  */
 import { parseSmallNumber } from "../time/chinese-date.js";
+import { trimTrailing } from "./understand.js";
 
 export const YES_WORDS = ["确认", "确定", "是", "是的", "好", "好的", "对", "对的", "可以", "行", "嗯", "提交", "没问题", "1", "y", "yes", "ok"];
 export const NO_WORDS = ["否", "不", "不是", "不对", "不行", "不要", "修改", "改", "错", "2", "n", "no"];
@@ -16,16 +17,41 @@ export function yesNo(norm: string, extraYes: string[] = [], extraNo: string[] =
 }
 
 /** Picks an option by its number (`2`, `二`, `第2个`) or its text. */
-export function pickChoice(norm: string, options: string[]): number | undefined {
-  const s = norm.replace(/^第/, "").replace(/[个项。.]$/, "");
+export function pickChoice(norm: string, options: string[], aliases: Readonly<Record<string, string>> = {}): number | undefined {
+  const r = readChoice(norm, options, aliases);
+  return r && "index" in r ? r.index : undefined;
+}
+
+/** An option's parts as people say them: `人员密集场所/消防` → 人员密集场所, 消防; `通过（销号）` → 通过, 销号. */
+const parts = (o: string) => o.split(/[/／（）()、]/).map((x) => x.trim()).filter(Boolean);
+const fold = (s: string) => s.normalize("NFKC").toLowerCase();
+
+/**
+ * Reads a choice, best evidence first: its number; the whole option; a whole part of
+ * one (`消防` is 人员密集场所/消防, not 农村消防; `通过` is not 不通过); a word for it
+ * (`危化` for 危险化学品); a unique option inside what was said (`一般隐患`, `暴雨橙色预警`);
+ * a unique option containing it. Two or more left: `ambiguous`, to be asked back with
+ * the candidates numbered.
+ */
+export function readChoice(norm: string, options: string[], aliases: Readonly<Record<string, string>> = {}): { index: number } | { ambiguous: number[] } | null {
+  const typed = trimTrailing(norm).trim();
+  const s = typed.replace(/^第/, "").replace(/[个项]$/, "");
   const n = parseSmallNumber(s);
-  if (n !== undefined && n >= 1 && n <= options.length) return n - 1;
-  const exact = options.findIndex((o) => o.normalize("NFKC").toLowerCase() === norm);
-  if (exact >= 0) return exact;
-  // A unique option containing what was typed (`消防` for `人员密集场所/消防`).
-  if (norm.length >= 2) {
-    const hits = options.map((o, i) => [o, i] as const).filter(([o]) => o.includes(norm));
-    if (hits.length === 1) return hits[0]![1];
-  }
-  return undefined;
+  if (n !== undefined && n >= 1 && n <= options.length) return { index: n - 1 };
+  if (typed === "") return null;
+  const folded = options.map(fold);
+  const unique = (hits: number[]) => (hits.length === 1 ? { index: hits[0]! } : hits.length > 1 ? { ambiguous: hits } : null);
+  const all = options.map((_, i) => i);
+  const exact = all.filter((i) => folded[i] === typed);
+  if (exact.length) return unique(exact);
+  const part = all.filter((i) => parts(folded[i]!).includes(typed));
+  if (part.length) return unique(part);
+  const alias = aliases[typed];
+  if (alias !== undefined && folded.includes(fold(alias))) return { index: folded.indexOf(fold(alias)) };
+  // An option said inside more words: the longest such options (`防汛/地质灾害` over `防汛`-like parts).
+  const inside = all.filter((i) => parts(folded[i]!).some((p) => typed.includes(p)));
+  if (inside.length === 1) return { index: inside[0]! };
+  const containing = typed.length >= 2 ? all.filter((i) => folded[i]!.includes(typed)) : [];
+  if (containing.length) return unique(containing);
+  return inside.length > 1 ? { ambiguous: inside } : null;
 }

@@ -9,7 +9,8 @@ import type { Attachment } from "../core/messages.js";
 import { say, sayKey, type PromptKey, type Say } from "../prompts/catalog.js";
 import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } from "../time/chinese-date.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
-import { pickChoice, yesNo } from "../core/answers.js";
+import { readChoice, yesNo } from "../core/answers.js";
+import { trimTrailing } from "../core/understand.js";
 import type { InputContext, Json, ParseResult, StepInput, StepMessage } from "../core/flow-types.js";
 
 function fail<T extends Json>(error: Say): ParseResult<T> {
@@ -33,7 +34,16 @@ export function text(opts: { min?: number; max?: number } = {}): StepInput<strin
   };
 }
 
-export function choice(options: readonly string[] | ((ctx: InputContext) => string[])): StepInput<string> {
+/** What a choice step says when the answer fits none, or several (then numbered, to answer with a number). */
+function choiceError(m: StepMessage, options: string[], r: { ambiguous: number[] } | null): Say {
+  if (m.text === "" && m.attachments.length === 0) return say("input.error.empty");
+  if (m.text === "") return say("input.error.choice_needs_text", { options: options.map((o, i) => `${i + 1}.${o}`).join(" ") });
+  if (r) return say("input.error.ambiguous_choice", { text: clip(m.text), options: r.ambiguous.map((i) => `${i + 1}.${options[i]}`).join(" ") });
+  return say("input.error.not_choice", { text: clip(m.text) });
+}
+
+/** `aliases`: other words for an option (`危化` → 危险化学品). */
+export function choice(options: readonly string[] | ((ctx: InputContext) => string[]), aliases: Readonly<Record<string, string>> = {}): StepInput<string> {
   const list = (ctx: InputContext) => (typeof options === "function" ? options(ctx) : [...options]);
   return {
     kind: "choice",
@@ -41,9 +51,9 @@ export function choice(options: readonly string[] | ((ctx: InputContext) => stri
     choices: list,
     parse: (m, ctx) => {
       const opts = list(ctx);
-      const i = pickChoice(m.norm, opts);
-      if (i === undefined) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_choice", { text: clip(m.text) }));
-      return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[i]) };
+      const r = readChoice(m.norm, opts, aliases);
+      if (!r || !("index" in r)) return fail(choiceError(m, opts, r));
+      return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[r.index]) };
     },
     format: (v) => v,
   };
@@ -61,11 +71,11 @@ export function choiceOf<V extends string>(options: readonly { value: V; label: 
     hint: (ctx) => say("input.hint.choice", { options: labels(ctx).map((o, i) => `${i + 1}.${o}`).join(" ") }),
     choices: labels,
     parse: (m, ctx) => {
-      const s = m.norm.replace(/[。.!！]+$/, "");
+      const s = trimTrailing(m.norm);
       const said = options.findIndex((o) => o.also?.includes(s));
-      const i = said >= 0 ? said : pickChoice(m.norm, labels(ctx));
-      if (i === undefined) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_choice", { text: clip(m.text) }));
-      return { ok: true, value: options[i]!.value };
+      const r = said >= 0 ? { index: said } : readChoice(m.norm, labels(ctx));
+      if (!r || !("index" in r)) return fail(choiceError(m, labels(ctx), r));
+      return { ok: true, value: options[r.index]!.value };
     },
     format: (v, ctx) => {
       const o = options.find((x) => x.value === v);

@@ -56,6 +56,8 @@ export const PROMPT_CATALOG = {
   "flow.value.photos": ["count"],
   "flow.value.yes": [],
   "help.describe": [],
+  "input.error.ambiguous_choice": ["options", "text"],
+  "input.error.choice_needs_text": ["options"],
   "input.error.date_day": ["day", "month"],
   "input.error.date_month": ["month"],
   "input.error.date_past": ["date"],

@@ -7,7 +7,7 @@ import type { Access, CommandContext, CommandDef, StartFlow, WithFiles } from ".
 import type { Renderer } from "../../core/effects.js";
 import type { Actor } from "../../core/ports.js";
 import type { Answers, FlowDef } from "../../core/flow-types.js";
-import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVELS, move, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
+import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVELS, move, SECTOR_ALIASES, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
 import { parseQuickHazard } from "./quick.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
@@ -34,7 +34,7 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
     title: "hazard.title",
     steps: [
       { id: "place", prompt: "hazard.ask.place", label: "hazard.label.place", input: place() },
-      { id: "sector", prompt: "hazard.ask.sector", label: "hazard.label.sector", input: choice(SECTORS) },
+      { id: "sector", prompt: "hazard.ask.sector", label: "hazard.label.sector", input: choice(SECTORS, SECTOR_ALIASES) },
       { id: "description", prompt: "hazard.ask.description", label: "hazard.label.description", input: text({ min: 4, max: 500 }) },
       { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },

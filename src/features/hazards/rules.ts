@@ -12,6 +12,15 @@ export const SECTORS = [
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 
+/** Other words people use for a sector: read by the sector step and the one-message report alike. */
+export const SECTOR_ALIASES: Record<string, Sector> = {
+  危化: "危险化学品", 危化品: "危险化学品", 化工: "危险化学品", 矿山: "非煤矿山", 非煤: "非煤矿山", 烟花: "烟花爆竹",
+  建筑: "建筑施工", 工地: "建筑施工", 施工: "建筑施工", 交通: "道路交通", 道路: "道路交通", 消防: "人员密集场所/消防",
+  人员密集场所: "人员密集场所/消防", 燃气: "城镇燃气", 特种设备: "特种设备", 森林: "森林防火", 防火: "森林防火",
+  防汛: "防汛/地质灾害", 地灾: "防汛/地质灾害", 地质灾害: "防汛/地质灾害",
+};
+
+
 export const LEVELS = ["一般", "重大"] as const;
 export type HazardLevel = (typeof LEVELS)[number];
 
