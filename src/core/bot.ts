@@ -8,7 +8,8 @@ import * as engine from "./engine.js";
 import type { FlowState, Reply } from "./engine.js";
 import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
-import { matchCommand, stripArgStart, type CommandDef } from "./commands.js";
+import { matchCommand, stripArgStart, type CommandDef, type StartFlow } from "./commands.js";
+import { routeInDialog } from "./route.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
@@ -232,12 +233,20 @@ export class Core<Tx> {
     };
   }
 
-  private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+  private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void, inDialog?: (sf: StartFlow) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
-    if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
+    if (c.flow) {
+      if (inDialog) return inDialog({ startFlow: c.flow, answers: {} });
+      return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
+    }
     const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
     if (!Array.isArray(out) && out.effects?.length) await this.commitHandlerEffects(tx, out.effects, now);
     if ("startFlow" in out) {
+      if (inDialog) {
+        // Inside a dialog the opening is asked about first; what the command said goes ahead of that question.
+        if (out.intro?.length) reply(...out.intro);
+        return inDialog(out);
+      }
       const flow = this.flows.get(out.startFlow);
       if (!flow) throw new Error(`command ${c.id} starts unknown flow ${out.startFlow}`);
       return this.startFlow(tx, msg, actor, flow, now, reply, out.answers, out.intro);
@@ -300,26 +309,44 @@ export class Core<Tx> {
     let state = stored.flow;
     let r: engine.EngineResult;
 
-    // A command typed on its own inside a dialog: slash commands and exact keywords only,
-    // so an answer that merely starts with a keyword is still an answer.
-    const command = route.kind === "command" && (route.match.viaSlash || route.match.exact) && !state.abandonFor && !(route.match.command.outsideDialogs && !route.match.viaSlash) ? route.match.command : null;
-    if (command && command.id === "help") {
-      r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.help.in_flow", { flow: this.t(sayKey(flow.title)) })])] };
-      reply({ text: this.helpText(actor).map(this.t).join("\n"), choices: [] });
-    } else if (command && command.flow === flow.id) {
-      r = { state, replies: [engine.prompt(flow, state, ectx)] };
-    } else if (command && command.flow) {
-      if (!this.allowed(command, actor)) {
-        await this.deny(tx, msg, actor, command, now, reply);
-        r = { state, replies: [engine.prompt(flow, state, ectx)] };
-      } else r = engine.askAbandon(flow, state, this.flows.get(command.flow)!, ectx);
-    } else if (command) {
-      await this.runCommand(tx, msg, actor, command, route.kind === "command" ? rawArgs(msg.text, route.match) : "", now, reply);
-      r = { state, replies: [engine.prompt(flow, state, ectx)] };
-    } else if (route.kind === "unknown-slash") {
-      r = { state, replies: [engine.prompt(flow, state, ectx, [say("core.unknown", { text: `/${route.name}` })])] };
-    } else {
-      r = engine.advance(flow, state, { text: msg.text, norm, attachments: msg.attachments }, ectx);
+    // What the message does here is decided by one pure, table-tested function (core/route.ts).
+    const args = route.kind === "command" ? rawArgs(msg.text, route.match) : "";
+    const command = route.kind === "command" ? route.match.command : null;
+    const stepMsg = { text: msg.text, norm, attachments: msg.attachments };
+    const action = routeInDialog({ flowId: flow.id, pending: state.abandonFor !== undefined, route, args, allowed: command ? this.allowed(command, actor) : true, stepTakes: route.kind === "command" ? engine.stepTakes(flow, state, stepMsg, ectx) : "refuses" });
+    const again = (before: Say[] = []) => ({ state, replies: [engine.prompt(flow, state, ectx, before)] });
+    switch (action.kind) {
+      case "help":
+        reply({ text: this.helpText(actor).map(this.t).join("\n"), choices: [] });
+        r = again([say("core.help.in_flow", { flow: this.t(sayKey(flow.title)) })]);
+        break;
+      case "restart-or-continue":
+        if (command?.flow === flow.id || !command?.run) r = engine.askRestart(flow, state, ectx);
+        else r = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again);
+        break;
+      case "switch":
+        r = engine.askAbandon(flow, state, this.flows.get(action.flowId)!, ectx);
+        break;
+      case "deny":
+        await this.deny(tx, msg, actor, command!, now, reply);
+        r = again();
+        break;
+      case "run":
+        r = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again);
+        break;
+      case "replace":
+        // The whole answer in one message: the dialog gives way to it (nothing of it was submitted).
+        await store.deleteSession(tx, key);
+        await store.audit(tx, { at: now, actor: actor.key, action: "session.abandon", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, state.answers) } });
+        return this.runCommand(tx, msg, actor, command!, args, now, reply);
+      case "unknown-slash":
+        r = again([say("core.unknown", { text: `/${action.name}` })]);
+        break;
+      default: {
+        // `/cancel`, `/back`, `/skip` are the control words 取消, 返回, 跳过.
+        const control = route.kind === "unknown-slash" ? ({ cancel: "取消", back: "返回", skip: "跳过" } as Record<string, string>)[route.name] : undefined;
+        r = engine.advance(flow, state, { text: msg.text, norm: control ?? norm, attachments: msg.attachments }, ectx);
+      }
     }
 
     if (r.outcome === "completed") {
@@ -331,12 +358,30 @@ export class Core<Tx> {
       await store.deleteSession(tx, key);
       await store.audit(tx, { at: now, actor: actor.key, action: `session.${r.outcome === "cancelled" ? "cancel" : "abandon"}`, entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, state.answers) } });
       reply(...r.replies);
-      if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply);
+      if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply, r.startAnswers ?? {});
       return;
     }
     state = r.state!;
     await this.save(tx, msg, state, now, false);
     reply(...r.replies);
+  }
+
+  /**
+   * A complete command inside a dialog runs as itself; the dialog's question follows.
+   * If it would open a dialog (a one-message report with gaps), ask first: keep this
+   * one, or switch (or, for this dialog's own, continue or restart) with what it read.
+   */
+  private async runInDialog(
+    tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, state: FlowState, c: CommandDef<Tx>, args: string, now: Date,
+    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult,
+  ): Promise<engine.EngineResult> {
+    let opened: StartFlow | null = null;
+    await this.runCommand(tx, msg, actor, c, args, now, reply, (sf) => (opened = sf));
+    const sf = opened as StartFlow | null;
+    if (!sf) return again();
+    const other = this.flows.get(sf.startFlow);
+    if (!other) throw new Error(`command ${c.id} starts unknown flow ${sf.startFlow}`);
+    return other.id === flow.id ? engine.askRestart(flow, state, this.ectx(now), sf.answers) : engine.askAbandon(flow, state, other, this.ectx(now), sf.answers);
   }
 
   /** The flow's permission asked again; a refusal ends the dialog (nothing saved), audited and said. */

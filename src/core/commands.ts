@@ -65,6 +65,13 @@ export interface CommandDef<Tx = unknown> {
   matches?: (norm: string) => boolean;
   /** A word that is also an answer (`确认`): a command only when no dialog is open. */
   outsideDialogs?: boolean;
+  /**
+   * These arguments make a complete command (`销号 YH-…`, `巡查 正常`): inside a dialog it
+   * runs as itself instead of being taken as the answer (core/route.ts). Default: never.
+   */
+  complete?: (args: string) => boolean;
+  /** Dialogs whose whole answer this command takes in one message (`巡查 正常` for 巡查): inside one, it replaces it. */
+  replaces?: string[];
 }
 
 export type TargetKind = "hazard" | "warning" | "person" | "group" | "region" | "colleague" | "shift";
@@ -104,6 +111,8 @@ export interface CommandMatch<Tx> {
   /** The whole message was the command word (no arguments). */
   exact: boolean;
   viaSlash: boolean;
+  /** Taken by the command's `matches` (a question's shape), not by a keyword. */
+  viaQuestion?: boolean;
 }
 
 export type RouteResult<Tx> = { kind: "command"; match: CommandMatch<Tx> } | { kind: "unknown-slash"; name: string } | { kind: "none" };
@@ -152,7 +161,7 @@ function matchExactly<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): Ro
   }
   if (!best) {
     const byQuestion = commands.find((c) => c.matches?.(norm));
-    return byQuestion ? { kind: "command", match: { command: byQuestion, args: norm, exact: false, viaSlash: false } } : { kind: "none" };
+    return byQuestion ? { kind: "command", match: { command: byQuestion, args: norm, exact: false, viaSlash: false, viaQuestion: true } } : { kind: "none" };
   }
   const args = stripArgStart(norm.slice(best.kw.length));
   return { kind: "command", match: { command: best.command, args, exact: args === "", viaSlash: false } };

@@ -22,8 +22,11 @@ export interface FlowState {
   failures: number;
   /** Photos collected so far on a multi-photo step. */
   draft?: Json[];
-  /** Set while asking whether to abandon this flow for another. */
-  abandonFor?: { flowId: string; title: string };
+  /**
+   * Set while asking whether to abandon this flow for another — or, when `flowId` is
+   * this flow's own, whether to continue or start again; `answers` prefill the new one.
+   */
+  abandonFor?: { flowId: string; title: string; answers?: Answers };
 }
 
 export interface Reply {
@@ -42,12 +45,14 @@ export interface EngineResult {
   outcome?: Outcome;
   /** On "completed": the answers along the taken path. */
   answers?: Answers;
+  /** On "abandoned": what the flow to start instead already knows. */
+  startAnswers?: Answers;
   /** On "abandoned": the flow to start instead. */
   startFlow?: string;
 }
 
 export const STRIKES_BEFORE_CANCEL_OFFER = 3;
-export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束"];
+export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束", "算了", "不报了", "不要了", "不弄了", "取消吧", "算了吧", "不用了"];
 export const BACK_WORDS = ["返回", "上一步", "后退"];
 /** The first two always mean "skip"; the others only on an optional step. */
 export const SKIP_WORDS = ["跳过", "略过", "不填", "无"];
@@ -83,6 +88,18 @@ export function walk(flow: FlowDef<any>, state: Pick<FlowState, "answers" | "ski
 
 function ictx(ctx: EngineContext, state: FlowState): InputContext {
   return { ...ctx, answers: state.answers };
+}
+
+/**
+ * How the current step would take this message, without taking it: a free-text step
+ * takes anything (`text`); another kind either reads it (`parses`) or not (`refuses`).
+ * The summary and the bot's own questions take only their answers (`refuses`).
+ */
+export function stepTakes(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): "text" | "parses" | "refuses" {
+  if (state.at.kind !== "step" || state.abandonFor) return "refuses";
+  const s = step(flow, state.at.stepId);
+  if (s.input.kind === "text" && !s.input.structured) return "text";
+  return s.input.parse(msg, ictx(ctx, state)).ok ? "parses" : "refuses";
 }
 
 /** The question for the current position, as one reply. */
@@ -267,22 +284,40 @@ function reaskSummary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, 
 
 /** The question "abandon X for Y?" was asked; this is the answer. */
 function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): EngineResult {
-  const yes = yesNo(msg.norm);
+  const ask = state.abandonFor!;
+  const restart = ask.flowId === flow.id;
+  const s = msg.norm.replace(/[。.!！~～]+$/, "");
+  // Continue / restart: 1 or 继续 keeps it, 2 or 重新开始 starts again.
+  const yes = restart
+    ? (["2", "重新开始", "重新", "重来", "重新填", "重新填写", "重新报"].includes(s) ? true : ["1", "继续", "继续上次", "继续填", "继续填写"].includes(s) ? false : undefined)
+    : yesNo(msg.norm);
   const rest: FlowState = { ...state };
   delete rest.abandonFor;
-  if (yes === true) return { state: null, outcome: "abandoned", startFlow: state.abandonFor!.flowId, replies: [] };
+  if (yes === true) return { state: null, outcome: "abandoned", startFlow: ask.flowId, ...(ask.answers ? { startAnswers: ask.answers } : {}), replies: [] };
   if (yes === false || isWord(msg.norm, CANCEL_WORDS)) {
     return { state: rest, replies: [prompt(flow, rest, ctx, [say("flow.abandon.kept", { flow: ctx.t(sayKey(flow.title)) })])] };
   }
   return { state, replies: [abandonQuestion(flow, state, ctx)] };
 }
 
-export function askAbandon(flow: FlowDef<any>, state: FlowState, other: FlowDef<any>, ctx: EngineContext): EngineResult {
-  const next = { ...state, abandonFor: { flowId: other.id, title: ctx.t(sayKey(other.title)) } };
+export function askAbandon(flow: FlowDef<any>, state: FlowState, other: FlowDef<any>, ctx: EngineContext, answers?: Answers): EngineResult {
+  const next = { ...state, abandonFor: { flowId: other.id, title: ctx.t(sayKey(other.title)), ...(answers ? { answers } : {}) } };
   return { state: next, replies: [abandonQuestion(flow, next, ctx)] };
 }
 
+/** This dialog's own keyword again: continue where it was, or start again (with what the new message said). */
+export function askRestart(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, answers?: Answers): EngineResult {
+  return askAbandon(flow, state, flow, ctx, answers);
+}
+
 function abandonQuestion(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): Reply {
+  if (state.abandonFor?.flowId === flow.id) {
+    const filled = Object.keys(state.answers).length;
+    return {
+      text: ctx.t(say("flow.restart.ask", { flow: ctx.t(sayKey(flow.title)), filled })),
+      choices: [ctx.t(say("flow.restart.continue")), ctx.t(say("flow.restart.again"))],
+    };
+  }
   return {
     text: ctx.t(say("flow.abandon.ask", { current: ctx.t(sayKey(flow.title)), next: state.abandonFor?.title ?? "" })),
     choices: [ctx.t(say("flow.value.yes")), ctx.t(say("flow.value.no"))],

@@ -34,6 +34,8 @@ export type InputKindName = "text" | "choice" | "number" | "date" | "photos" | "
 
 export interface StepInput<T extends Json = Json> {
   kind: InputKindName;
+  /** Typed as text but with a shape of its own (a hazard number, a mobile): read, not free text. */
+  structured?: boolean;
   hint: (ctx: InputContext) => Say;
   /** Options shown with the question (buttons on Telegram, a numbered list on WeChat). */
   choices?: (ctx: InputContext) => string[];

@@ -174,6 +174,7 @@ export function place(opts: { max?: number } = {}): StepInput<{ text: string; la
 export function hazardNo(): StepInput<string> {
   return {
     kind: "text",
+    structured: true,
     hint: () => say("input.hint.hazard_no"),
     parse: (m) => {
       const f = findHazardNumber(m.text);
@@ -188,6 +189,7 @@ export function mobile(): StepInput<string> {
   const schema = z.string().regex(/^1[3-9]\d{9}$/);
   return {
     kind: "text",
+    structured: true,
     hint: () => say("input.hint.mobile"),
     parse: (m) => {
       if (m.text === "") return fail(say("input.error.empty"));

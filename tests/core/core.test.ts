@@ -133,7 +133,10 @@ describe("dialogs in the database", () => {
     await b.send("u1", "工作提醒");
     await b.send("u1", "参加防汛调度会");
     const [same] = await b.send("u1", "/remind");
-    expect(same!.text).toContain("请选择事项类别"); // the same flow: just asks again
+    // The same dialog's word: continue where it was, or start again.
+    expect(same!.text).toBe("你正在填写「工作提醒」（已填1项），还没有提交。回复 1 继续上次，2 重新开始。");
+    expect(same!.choices).toEqual(["继续上次", "重新开始"]);
+    expect(texts(await b.send("u1", "1"))[0]).toContain("请选择事项类别");
     const [help] = await b.send("u1", "帮助");
     expect(help!.text).toContain("应急助手可以帮你");
     const [ask] = await b.send("u1", "探针");

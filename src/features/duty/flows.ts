@@ -119,7 +119,7 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
       },
     },
     {
-      id: "handover", keywords: ["交班"], slash: ["handover"], describe: "duty.handover.describe", permission: "duty.officer",
+      id: "handover", complete: (a) => a.trim() !== "", keywords: ["交班"], slash: ["handover"], describe: "duty.handover.describe", permission: "duty.officer",
       run: async (ctx) => {
         const s = await duty.shiftOf(ctx.tx, ctx.actor.personId!, ctx.now, 0);
         if (!s) return [say("duty.not_on_duty")];
@@ -144,7 +144,7 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
       },
     },
     {
-      id: "duty-edit", keywords: ["排班"], slash: ["schedule"], describe: "duty.edit.describe", permission: "duty.schedule",
+      id: "duty-edit", complete: (a) => a.trim() !== "", keywords: ["排班"], slash: ["schedule"], describe: "duty.edit.describe", permission: "duty.schedule",
       checks: [{ action: "duty.schedule", target: "shift" }],
       run: async (ctx) => {
         const parts = ctx.args.split(/\s+/).filter(Boolean);
@@ -153,7 +153,7 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
       },
     },
     {
-      id: "duty-swap", keywords: ["换班"], slash: ["swap"], describe: "duty.swap.describe", permission: "duty.officer",
+      id: "duty-swap", complete: (a) => a.trim() !== "", keywords: ["换班"], slash: ["swap"], describe: "duty.swap.describe", permission: "duty.officer",
       checks: [{ action: "duty.swap", target: "colleague" }],
       run: async (ctx) => {
         const [when, who] = ctx.args.split(/\s+/);

@@ -209,6 +209,15 @@ async function sendPhotos(ctx: CommandContext<Tx>, number: string): Promise<Say[
   return { says: [say(ctx.chat.chatKind === "private" ? "hazard.photos.sent" : "hazard.photos.sent_private", { number: h.number, count: photos.length })], effects: [{ notify: items }] };
 }
 
+/** Inside a dialog these arguments make a command, not an answer (core/route.ts). */
+const hasHazardNumber = (a: string) => findHazardNumber(a) !== null;
+const hasArgs = (a: string) => a.trim() !== "";
+/** A one-message report that names the place, what is wrong and its level (only the shape is read here). */
+const quickReportComplete = (a: string) => {
+  const q = parseQuickHazard(a, new Date(0));
+  return q.place !== undefined && q.level !== undefined && [...(q.description ?? "")].length >= 4;
+};
+
 /** The hazard number a command starts with (typed any way people type it). */
 function numberArg(args: string): string | null {
   return leadingHazardNumber(args)?.number ?? null;
@@ -230,7 +239,7 @@ export function hazardLedgerRenderer(o: { db: Db; dataDir: string }): Renderer {
 export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
   return [
     {
-      id: "hazard-ledger", keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
+      id: "hazard-ledger", complete: hasArgs, keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
       run: async (ctx) => {
         const period = parsePeriod(ctx.args, ctx.now);
         if (!period) return [say("hazard.ledger.bad_period", { text: ctx.args })];
@@ -240,7 +249,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
     },
     { id: "hazard-report", keywords: ["上报隐患", "隐患上报"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report" },
     {
-      id: "hazard", keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member", opens: ["hazard-report"],
+      id: "hazard", complete: (a) => hasHazardNumber(a) || quickReportComplete(a), keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member", opens: ["hazard-report"],
       // "YH-20261125-0001 照片" or "隐患YH-…" (no space) ask about that hazard too.
       matches: (norm) => /^(查看|看看|看一下|看下|查一下|查询|查|看)?\s*(一下)?\s*(隐患)?\s*(编号)?\s*[:：,，]?\s*y\s*h\s*[-_—–·.]?\s*\d{8}/.test(norm),
       checks: [{ action: "hazard.view", target: "hazard" }, { action: "hazard.photos", target: "hazard" }, { action: "hazard.report", target: "hazard" }],
@@ -262,7 +271,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-rectify", keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member", opens: ["hazard-rectify"],
+      id: "hazard-rectify", complete: hasHazardNumber, keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member", opens: ["hazard-rectify"],
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
@@ -270,7 +279,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-review", keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify", opens: ["hazard-review"],
+      id: "hazard-review", complete: hasHazardNumber, keywords: ["复查"], slash: ["review"], describe: "hazard.review.describe", permission: "hazard.verify", opens: ["hazard-review"],
       checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
@@ -278,7 +287,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-close", keywords: ["销号"], slash: ["close"], describe: "hazard.close.describe", permission: "hazard.verify",
+      id: "hazard-close", complete: hasHazardNumber, keywords: ["销号"], slash: ["close"], describe: "hazard.close.describe", permission: "hazard.verify",
       checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
@@ -302,7 +311,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       run: async (ctx) => list(ctx),
     },
     {
-      id: "hazard-progress", keywords: ["进展"], slash: ["progress"], describe: "hazard.progress.describe", permission: "member",
+      id: "hazard-progress", complete: hasHazardNumber, keywords: ["进展"], slash: ["progress"], describe: "hazard.progress.describe", permission: "member",
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const arg = leadingHazardNumber(ctx.args);

@@ -211,7 +211,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "bind-member", keywords: ["绑定成员"], slash: ["bind_member"], describe: "org.bind_member.describe", permission: "org.admin",
+    id: "bind-member", complete: (a) => findMobile(a) !== null, keywords: ["绑定成员"], slash: ["bind_member"], describe: "org.bind_member.describe", permission: "org.admin",
     checks: [{ action: "org.bind", target: "person" }, { action: "org.bind.person", target: "person" }],
     run: async (ctx) => {
       const usage = "绑定成员 <手机号>（回复该成员的消息或@他）";
@@ -244,7 +244,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "unbind", checks: [{ action: "org.bind", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
+    id: "unbind", complete: (a) => findMobile(a) !== null, checks: [{ action: "org.bind", target: "person" }], keywords: ["解绑"], slash: ["unbind"], describe: "org.unbind.describe", permission: "org.admin",
     run: async (ctx) => {
       const t = await targetPerson(ctx, "解绑 <手机号>", { notSelf: true, identity: true });
       if (!t.ok) return t.says;
@@ -253,7 +253,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   {
-    id: "invite", checks: [{ action: "org.bind.person", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.invite",
+    id: "invite", complete: (a) => findMobile(a) !== null, checks: [{ action: "org.bind.person", target: "person" }], keywords: ["邀请码"], slash: ["invite"], describe: "org.invite.describe", permission: "org.invite",
     run: async (ctx) => {
       const t = await targetPerson(ctx, "邀请码 <手机号>", { identity: true, handOver: true });
       if (!t.ok) return t.says;
@@ -280,7 +280,7 @@ export const orgCommands: CommandDef<Tx>[] = [
     },
   },
   ...(["deactivate", "activate"] as const).map((which): CommandDef<Tx> => ({
-    id: which, checks: [{ action: "org.person.change", target: "person" }], keywords: [which === "deactivate" ? "停用" : "启用"], slash: [which], describe: which === "deactivate" ? "org.deactivate.describe" : "org.activate.describe", permission: "org.admin",
+    id: which, complete: (a) => findMobile(a) !== null, checks: [{ action: "org.person.change", target: "person" }], keywords: [which === "deactivate" ? "停用" : "启用"], slash: [which], describe: which === "deactivate" ? "org.deactivate.describe" : "org.activate.describe", permission: "org.admin",
     run: async (ctx) => {
       const t = await targetPerson(ctx, `${which === "deactivate" ? "停用" : "启用"} <手机号>`, { notSelf: which === "deactivate" });
       if (!t.ok) return t.says;

@@ -87,7 +87,7 @@ export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
 export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
   return [
     {
-      id: "patrol", keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
+      id: "patrol", complete: (a) => parseQuickPatrol(a) !== null, replaces: ["patrol"], keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const q = parseQuickPatrol(ctx.args);
         if (q) return patrolRecorded(ctx.tx, d, ctx.actor, q, ctx.now);
@@ -95,7 +95,7 @@ export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
       },
     },
     {
-      id: "zero", keywords: ["零报告"], slash: ["zero"], describe: "zero.describe", permission: "routine.zero", opens: ["zero"],
+      id: "zero", complete: (a) => /^(无|无情况|正常|平安)$/.test(a.trim()), replaces: ["zero"], keywords: ["零报告"], slash: ["zero"], describe: "zero.describe", permission: "routine.zero", opens: ["zero"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const info = dayInfo(toLocalDate(ctx.now), d.calendar);
         if (ctx.args === "" || !/^(无|无情况|正常|平安)$/.test(ctx.args)) return { startFlow: "zero", answers: {}, intro: info.holiday || info.keyPeriod ? [] : [say("zero.not_required_today")] };

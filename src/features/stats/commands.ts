@@ -30,6 +30,12 @@ function listOf(t: (s: Say) => string, items: Say[]): string {
   return items.length > LIST_MAX ? shown + t(say("stats.list_more", { count: items.length })) : shown;
 }
 
+/**
+ * Inside a dialog a question is a question (not the answer) when it names a period:
+ * `本周隐患情况` is asked, `村里隐患情况严重` is a description.
+ */
+const namesAPeriod = (a: string) => /(今天|今日|昨天|本周|这周|上周|本月|这个月|上月|上个月|今年|本年|去年|本季度|上季度|第[一二三四1-4]季度|近\s*\d+\s*天|最近|[0-9一二三四五六七八九十]+月份?)/.test(a);
+
 /** How long `导出` alone exports the question just asked (else last month). */
 const EXPORT_FOLLOWS_MS = 30 * 60_000;
 
@@ -43,7 +49,7 @@ async function scoped(ctx: CommandContext<Tx>, text: string): Promise<{ q: Stats
 }
 
 export const statsCommand = (o: { patrol: RoutineConfig }): CommandDef<Tx> => ({
-  id: "stats", keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
+  id: "stats", complete: namesAPeriod, keywords: ["统计"], slash: ["stats"], describe: "stats.describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
   matches: looksLikeStatsQuestion,
   run: async (ctx) => {
     const s = await scoped(ctx, ctx.args);
@@ -141,7 +147,7 @@ export function rollupCommands(): CommandDef<Tx>[] {
   const report = (kind: "week" | "month"): CommandDef<Tx> => {
     const words = [kind === "week" ? "周报" : "月报"];
     return {
-      id: `rollup-${kind}`, keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
+      id: `rollup-${kind}`, complete: (a) => a.trim() !== "", keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
       describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
       run: async (ctx) => {
         const question = argsAfter(words, ctx.args);
@@ -154,7 +160,7 @@ export function rollupCommands(): CommandDef<Tx>[] {
   };
   const exportWords = ["导出"];
   const exportCommand: CommandDef<Tx> = {
-    id: "export", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
+    id: "export", complete: (a) => a.trim() !== "", keywords: exportWords, slash: ["export"], describe: "rollup.export_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
     matches: commandWithArgs(exportWords, /^(周报|月报)/),
     run: async (ctx) => {
       let args = argsAfter(exportWords, ctx.args);
@@ -173,7 +179,7 @@ export function rollupCommands(): CommandDef<Tx>[] {
   };
   const chartWords = ["图表"];
   const chartCommand: CommandDef<Tx> = {
-    id: "chart", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
+    id: "chart", complete: (a) => a.trim() !== "", keywords: chartWords, slash: ["chart"], describe: "rollup.chart_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],
     matches: commandWithArgs(chartWords, PANEL_WORD_START),
     run: async (ctx) => {
       const args = argsAfter(chartWords, ctx.args);

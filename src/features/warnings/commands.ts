@@ -87,16 +87,16 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
-    { id: "warning-confirm", keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
+    { id: "warning-confirm", complete: (a) => findWarningNumber(a) !== null, keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
     {
-      id: "warning-status", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
+      id: "warning-status", complete: (a) => a.trim() !== "", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {
         const m = await managed(ctx, ctx.args);
         return "says" in m ? m.says : warningStatus(ctx.tx, m.w);
       },
     },
     {
-      id: "warning-lift", keywords: ["解除预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["lift"], describe: "warning.lift_describe", permission: "warning.issue",
+      id: "warning-lift", complete: (a) => a.trim() !== "", keywords: ["解除预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["lift"], describe: "warning.lift_describe", permission: "warning.issue",
       run: async (ctx) => {
         const m = await managed(ctx, ctx.args, { change: true });
         if ("says" in m) return m.says;
@@ -110,7 +110,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     {
-      id: "warning-upgrade", keywords: ["升级预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["upgrade"], describe: "warning.upgrade_describe", permission: "warning.issue",
+      id: "warning-upgrade", complete: (a) => a.trim() !== "", keywords: ["升级预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["upgrade"], describe: "warning.upgrade_describe", permission: "warning.issue",
       run: async (ctx) => {
         const m = await managed(ctx, ctx.args, { change: true });
         if ("says" in m) return m.says;

@@ -1,0 +1,75 @@
+/**
+ * Commands typed inside a dialog, as the new-user trials found them (issue 14): a complete
+ * command runs as itself and the question follows; the dialog's own word asks continue /
+ * restart; a whole new report does not inherit the old one's answers; cancel words work.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startBot, texts, type TestBot } from "../helpers/app.js";
+
+let bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots) await b.stop();
+  bots = [];
+});
+async function bot() {
+  const b = await startBot();
+  bots.push(b);
+  return { b, say: async (text: string) => texts(await b.send("u1", text)).join("\n") };
+}
+
+describe("commands inside a hazard report", () => {
+  it("巡查 正常 at the description step records the patrol, then asks the description again; the answer goes to the report", async () => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    expect(await say("消防")).toContain("请描述隐患情况");
+    const r = await say("巡查 正常");
+    expect(r).toContain("今日巡查日报已报送");
+    expect(r).toContain("请描述隐患情况");
+    expect(await b.app.store.db.routineReport.count({ where: { routine: "patrol" } })).toBeGreaterThan(0);
+    expect(await say("灭火器过期，压力不足")).toContain("隐患等级");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1" } });
+    expect(JSON.parse(s.state).flow.answers.description).toBe("灭火器过期，压力不足");
+  });
+
+  it("上报隐患 again asks continue or restart; 重新开始 starts empty, 继续 keeps the answers", async () => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    expect(await say("上报隐患")).toBe("你正在填写「隐患上报」（已填1项），还没有提交。回复 1 继续上次，2 重新开始。");
+    expect(await say("1")).toContain("属于哪个行业领域");
+    await say("上报隐患。");
+    expect(await say("重新开始")).toContain("隐患在哪里");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1" } });
+    expect(JSON.parse(s.state).flow.answers).toEqual({});
+  });
+
+  it("a whole new one-message report mid-report asks first, and restarting takes the new place, not the old", async () => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("甘溪乡中学");
+    expect(await say("隐患 泡里村砖厂 有限空间作业无审批 重大 本周五")).toContain("回复 1 继续上次，2 重新开始");
+    await say("2");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1" } });
+    const a = JSON.parse(s.state).flow.answers;
+    expect(a.place.text).toBe("泡里村砖厂");
+    expect(a.level).toBe("重大");
+  });
+
+  it("a command this person may not use is refused and the question asked again; 帮助 too shows the question", async () => {
+    const { say } = await bot();
+    await say("上报隐患");
+    const r = await say("发布预警");
+    expect(r).toContain("你没有使用「发布预警」的权限");
+    expect(r).toContain("隐患在哪里");
+    expect(await say("帮助")).toContain("隐患在哪里");
+  });
+
+  it.each(["算了", "不报了", "/cancel", "取消。"])("%s ends the dialog", async (w) => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    expect(await say(w)).toContain("已取消「隐患上报」");
+    expect(await b.app.store.db.flowSession.count({ where: { senderId: "u1" } })).toBe(0);
+  });
+});
