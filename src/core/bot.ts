@@ -10,6 +10,7 @@ import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
 import { matchCommand, stripArgStart, type CommandDef, type StartFlow } from "./commands.js";
 import { routeInDialog } from "./route.js";
+import { trimTrailing } from "./understand.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
@@ -78,7 +79,7 @@ export class Core<Tx> {
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
-    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor) };
+    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, /^(全部|所有|all|更多)$/.test(trimTrailing(ctx.args.trim()))) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -431,14 +432,20 @@ export class Core<Tx> {
     return engine.reopen(flow, base, res.stepId, res.error, this.ectx(now));
   }
 
-  private helpText(actor: Actor): Say[] {
+  /**
+   * What this person can do: the commands of their own roles' work (and the few every
+   * member uses, `essential`), so a grid member reads a dozen lines, not forty;
+   * `帮助 全部` lists everything they may use.
+   */
+  private helpText(actor: Actor, all = false): Say[] {
     const lines: Say[] = [say("core.help.header")];
     lines.push(say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) }));
     if (actor.personId !== undefined && !actor.active) lines.push(say("core.inactive"));
-    for (const c of this.commands) {
-      if (!this.allowed(c, actor) || c.hidden?.(actor)) continue;
-      lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
-    }
+    const usable = this.commands.filter((c) => this.allowed(c, actor) && !c.hidden?.(actor));
+    const own = (c: CommandDef<Tx>) => c.id === "help" || c.essential === true || !["public", "member"].includes(c.permission);
+    const shown = all ? usable : usable.filter(own);
+    for (const c of shown) lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
+    if (shown.length < usable.length) lines.push(say("core.help.more", { count: usable.length - shown.length }));
     lines.push(say(actor.personId === undefined ? "core.help.bind_hint" : "core.help.footer"));
     return lines;
   }

@@ -59,6 +59,8 @@ export interface CommandDef<Tx = unknown> {
    * Read by the permission-matrix test and the README's permission section.
    */
   checks?: { action: string; target: TargetKind }[];
+  /** Listed in 帮助 for every member, though anyone may use it (收到, 我的隐患); others of `member`/`public` wait for 帮助 全部. */
+  essential?: boolean;
   /** Left out of the help list for this person (e.g. 绑定 once bound). */
   hidden?: (actor: Actor) => boolean;
   /** Also taken when no keyword matches and this predicate holds (a question like "本周隐患情况"). */

@@ -7,6 +7,7 @@
  */
 import { say, sayKey, type Say } from "../prompts/catalog.js";
 import { pickChoice, yesNo } from "./answers.js";
+import { parseSmallNumber } from "../time/chinese-date.js";
 import type { Answers, FlowDef, InputContext, Json, StepDef, StepMessage } from "./flow-types.js";
 
 export type FlowPosition =
@@ -232,6 +233,17 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
 
   const s = step(flow, state.at.stepId);
   const ic = ictx(ctx, state);
+
+  // WeChat shows every button as a number (回复 1/2/3): a number for 完成 or 跳过 is that word,
+  // unless the step itself reads the number (a count, an option of its own).
+  const k = parseSmallNumber(msg.norm.replace(/[。.!！]+$/, ""));
+  if (k !== undefined) {
+    const shown = prompt(flow, state, ctx).choices;
+    const own = s.input.choices?.(ic).length ?? 0;
+    if (k > own && k <= shown.length && !(s.input.collect ? false : s.input.parse(msg, ic).ok)) {
+      return advance(flow, state, { ...msg, norm: shown[k - 1]!.normalize("NFKC").toLowerCase() }, ctx);
+    }
+  }
 
   // "无" on a required step is an answer ("none"), not a request to skip it.
   const skip = msg.norm === ctx.t(say("flow.choice.skip")) || isWord(msg.norm, s.optional ? SKIP_WORDS : SKIP_WORDS.slice(0, 2));

@@ -18,6 +18,7 @@ export const PROMPT_CATALOG = {
   "core.help.identity": ["name", "roles"],
   "core.help.in_flow": ["flow"],
   "core.help.item": ["description", "keyword", "slash"],
+  "core.help.more": ["count"],
   "core.inactive": [],
   "core.need_bind": ["command"],
   "core.no_session": [],

@@ -73,3 +73,39 @@ describe("commands inside a hazard report", () => {
     expect(await b.app.store.db.flowSession.count({ where: { senderId: "u1" } })).toBe(0);
   });
 });
+
+describe("numbered answers as WeChat shows them (回复 1/2/3)", () => {
+  it("a number picks 跳过 at an optional date step and 完成 at a photo step; a count stays a count", async () => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    await say("7");
+    await say("灭火器过期，压力不足");
+    expect(await say("1")).toContain("照片"); // 1 = 一般 (the step's own option)
+    await b.send("u1", "", { attachments: [{ kind: "photo", path: "/data/a.jpg" }] });
+    expect(await say("1")).toContain("责任单位"); // 1 = 完成 (the only button after a photo)
+    expect(await say("泡里村加油站")).toContain("整改期限");
+    const r = await say("1"); // 1 = 跳过 (the only button at the optional deadline step)
+    expect(r).toContain("请核对");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1" } });
+    const a = JSON.parse(s.state).flow;
+    expect(a.answers.level).toBe("一般");
+    expect(a.answers.photos).toEqual(["/data/a.jpg"]);
+    expect(a.skipped).toContain("deadline");
+  });
+});
+
+describe("帮助 for this person's work", () => {
+  it("a grid member reads his own commands (a page, not forty lines); 帮助 全部 lists the rest", async () => {
+    const { say } = await bot();
+    const help = (await say("帮助")).split("\n");
+    expect(help.length).toBeLessThanOrEqual(17);
+    expect(help.join("\n")).toContain("上报隐患（/report）");
+    expect(help.join("\n")).toContain("收到（/ack）");
+    expect(help.join("\n")).not.toContain("群信息（/groupinfo）");
+    expect(help.at(-2)).toMatch(/^另有\d+项常用以外的功能，发送「帮助 全部」查看。$/);
+    const all = await say("帮助 全部");
+    expect(all).toContain("群信息（/groupinfo）");
+    expect(all).not.toContain("帮助 全部」查看");
+  });
+});

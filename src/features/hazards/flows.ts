@@ -271,7 +271,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       },
     },
     {
-      id: "hazard-rectify", complete: hasHazardNumber, keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member", opens: ["hazard-rectify"],
+      id: "hazard-rectify", essential: true, complete: hasHazardNumber, keywords: ["整改"], slash: ["rectify"], describe: "hazard.rectify.describe", permission: "member", opens: ["hazard-rectify"],
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
@@ -295,7 +295,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       },
     },
     {
-      id: "my-hazards", keywords: ["我的隐患"], slash: ["my_hazards"], describe: "hazard.mine.describe", permission: "member",
+      id: "my-hazards", essential: true, keywords: ["我的隐患"], slash: ["my_hazards"], describe: "hazard.mine.describe", permission: "member",
       run: async (ctx) => {
         const rows = await hz.hazardsOfPerson(ctx.tx, ctx.actor.personId!);
         if (rows.length === 0) return [say("hazard.mine.empty")];

@@ -180,7 +180,7 @@ async function targetPerson(ctx: CommandContext<Tx>, usage: string, o: { notSelf
 }
 
 export const orgCommands: CommandDef<Tx>[] = [
-  { id: "bind", keywords: ["绑定"], slash: ["bind"], describe: "bind.describe", permission: "public", flow: "bind", hidden: (a) => a.personId !== undefined },
+  { id: "bind", essential: true, keywords: ["绑定"], slash: ["bind"], describe: "bind.describe", permission: "public", flow: "bind", hidden: (a) => a.personId !== undefined },
   {
     id: "group-info", keywords: ["群信息"], slash: ["groupinfo"], describe: "org.group_info.describe", permission: "member",
     run: async (ctx) => {

@@ -41,7 +41,7 @@ export const remindFlow: FlowDef<Tx> = {
 };
 
 export const remindCommands: CommandDef<Tx>[] = [
-  { id: "remind", keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", permission: "member", flow: "remind" },
+  { id: "remind", essential: true, keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", permission: "member", flow: "remind" },
   {
     id: "reminders", keywords: ["我的提醒"], slash: ["reminders"], describe: "remind.list.describe", permission: "member",
     run: async (ctx) => {
