@@ -51,6 +51,8 @@ interface StoredSession {
   flow: FlowState;
   chatKind: "group" | "private";
   senderName: string;
+  /** Dialogs a priority prompt (a warning's 措施) interrupted, newest first: each resumes when the one above it ends. */
+  suspended?: FlowState[];
 }
 
 /** A pseudo-session holding choices offered after a dialog ended (no reminders, no expiry notice). */
@@ -264,27 +266,31 @@ export class Core<Tx> {
 
   private async startFlow(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, now: Date, reply: (...xs: (Reply | Say)[]) => void,
-    answers: Answers = {}, intro: Say[] = [],
+    answers: Answers = {}, intro: Say[] = [], suspended: FlowState[] = [],
   ): Promise<void> {
     const refusal = await flow.beforeStart?.({ tx, now, actor: chatOf(msg), person: actor });
     if (refusal) {
       reply(refusal);
+      if (suspended.length) await this.resume(tx, msg, suspended, now, reply);
       return;
     }
     let r = engine.start(flow, this.ectx(now), answers, intro);
     if (!r.state) {
       // Everything was known and the flow needs no confirmation: done at once.
-      const again = await this.finishFlow(tx, msg, actor, flow, r, now, reply);
-      if (!again) return;
+      const again = await this.finishFlow(tx, msg, actor, flow, r, now, reply, undefined, suspended.length > 0);
+      if (!again) {
+        if (suspended.length) await this.resume(tx, msg, suspended, now, reply);
+        return;
+      }
       r = again;
     }
-    await this.save(tx, msg, r.state!, now, true);
+    await this.save(tx, msg, r.state!, now, true, suspended);
     await this.o.store.audit(tx, { at: now, actor: actor.key, action: "session.start", entity: "session", entityId: sessionId(msg), after: { flow: flow.id } });
     reply(...r.replies);
   }
 
-  private async save(tx: Tx, msg: InboundMessage, state: FlowState, now: Date, isNew: boolean): Promise<void> {
-    const stored: StoredSession = { flow: state, chatKind: msg.chatKind, senderName: msg.senderName };
+  private async save(tx: Tx, msg: InboundMessage, state: FlowState, now: Date, isNew: boolean, suspended: FlowState[] = []): Promise<void> {
+    const stored: StoredSession = { flow: state, chatKind: msg.chatKind, senderName: msg.senderName, ...(suspended.length ? { suspended } : {}) };
     await this.o.store.saveSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId }, {
       flowId: state.flowId, state: stored, now, expiresAt: new Date(now.getTime() + this.o.sessionTtlMs), isNew,
     });
@@ -298,6 +304,7 @@ export class Core<Tx> {
     const key = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
     const flow = this.flows.get(session.flowId);
     const stored = session.state as StoredSession;
+    const suspended = stored.suspended ?? [];
     if (!flow) {
       // The flow was removed in an update: end the session rather than crash on it.
       await store.deleteSession(tx, key);
@@ -323,7 +330,11 @@ export class Core<Tx> {
         break;
       case "restart-or-continue":
         if (command?.flow === flow.id || !command?.run) r = engine.askRestart(flow, state, ectx);
-        else r = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again);
+        else {
+          const ran = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again, suspended);
+          if (ran === "interrupted") return;
+          r = ran;
+        }
         break;
       case "switch":
         r = engine.askAbandon(flow, state, this.flows.get(action.flowId)!, ectx);
@@ -332,14 +343,19 @@ export class Core<Tx> {
         await this.deny(tx, msg, actor, command!, now, reply);
         r = again();
         break;
-      case "run":
-        r = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again);
+      case "run": {
+        const ran = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again, suspended);
+        if (ran === "interrupted") return;
+        r = ran;
         break;
+      }
       case "replace":
         // The whole answer in one message: the dialog gives way to it (nothing of it was submitted).
         await store.deleteSession(tx, key);
         await store.audit(tx, { at: now, actor: actor.key, action: "session.abandon", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, state.answers) } });
-        return this.runCommand(tx, msg, actor, command!, args, now, reply);
+        await this.runCommand(tx, msg, actor, command!, args, now, reply);
+        if (suspended.length) await this.resume(tx, msg, suspended, now, reply);
+        return;
       case "unknown-slash":
         r = again([say("core.unknown", { text: `/${action.name}` })]);
         break;
@@ -351,20 +367,34 @@ export class Core<Tx> {
     }
 
     if (r.outcome === "completed") {
-      const reopened = await this.finishFlow(tx, msg, actor, flow, r, now, reply, state);
-      if (!reopened) return;
+      const reopened = await this.finishFlow(tx, msg, actor, flow, r, now, reply, state, suspended.length > 0);
+      if (!reopened) {
+        if (suspended.length) await this.resume(tx, msg, suspended, now, reply);
+        return;
+      }
       r = reopened;
     }
     if (r.outcome === "cancelled" || r.outcome === "abandoned") {
       await store.deleteSession(tx, key);
       await store.audit(tx, { at: now, actor: actor.key, action: `session.${r.outcome === "cancelled" ? "cancel" : "abandon"}`, entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, state.answers) } });
       reply(...r.replies);
-      if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply, r.startAnswers ?? {});
+      if (r.startFlow) await this.startFlow(tx, msg, actor, this.flows.get(r.startFlow)!, now, reply, r.startAnswers ?? {}, [], suspended);
+      else if (suspended.length) await this.resume(tx, msg, suspended, now, reply);
       return;
     }
     state = r.state!;
-    await this.save(tx, msg, state, now, false);
+    await this.save(tx, msg, state, now, false, suspended);
     reply(...r.replies);
+  }
+
+  /** The dialog a priority prompt interrupted takes over again, with a line saying where it was. */
+  private async resume(tx: Tx, msg: InboundMessage, suspended: FlowState[], now: Date, reply: (...xs: (Reply | Say)[]) => void): Promise<void> {
+    const [prev, ...rest] = suspended;
+    const flow = prev ? this.flows.get(prev.flowId) : undefined;
+    if (!prev) return;
+    if (!flow) return this.resume(tx, msg, rest, now, reply);
+    await this.save(tx, msg, prev, now, true, rest);
+    reply(engine.prompt(flow, prev, this.ectx(now), [say("flow.resumed", { flow: this.t(sayKey(flow.title)) })]));
   }
 
   /**
@@ -374,14 +404,20 @@ export class Core<Tx> {
    */
   private async runInDialog(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, state: FlowState, c: CommandDef<Tx>, args: string, now: Date,
-    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult,
-  ): Promise<engine.EngineResult> {
+    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult, suspended: FlowState[] = [],
+  ): Promise<engine.EngineResult | "interrupted"> {
     let opened: StartFlow | null = null;
     await this.runCommand(tx, msg, actor, c, args, now, reply, (sf) => (opened = sf));
     const sf = opened as StartFlow | null;
     if (!sf) return again();
     const other = this.flows.get(sf.startFlow);
     if (!other) throw new Error(`command ${c.id} starts unknown flow ${sf.startFlow}`);
+    if (sf.interrupt && other.id !== flow.id) {
+      // A priority prompt (a warning's 措施): it goes first; this dialog waits, kept, and resumes after it.
+      await this.o.store.audit(tx, { at: now, actor: actor.key, action: "session.suspend", entity: "session", entityId: sessionId(msg), after: { flow: flow.id, for: other.id } });
+      await this.startFlow(tx, msg, actor, other, now, reply, sf.answers, [], [state, ...suspended]);
+      return "interrupted";
+    }
     return other.id === flow.id ? engine.askRestart(flow, state, this.ectx(now), sf.answers) : engine.askAbandon(flow, state, other, this.ectx(now), sf.answers);
   }
 
@@ -407,7 +443,7 @@ export class Core<Tx> {
   /** Runs a flow's completion; returns the engine result to continue with when a rule sends it back to a step. */
   private async finishFlow(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, r: engine.EngineResult, now: Date,
-    reply: (...xs: (Reply | Say)[]) => void, state?: FlowState,
+    reply: (...xs: (Reply | Say)[]) => void, state?: FlowState, resumesAfter = false,
   ): Promise<engine.EngineResult | null> {
     const { store } = this.o;
     const key = { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId };
@@ -419,7 +455,7 @@ export class Core<Tx> {
       if (res.effects?.length) await this.commitHandlerEffects(tx, res.effects, now);
       await store.deleteSession(tx, key);
       await store.audit(tx, { at: now, actor: actor.key, action: "session.complete", entity: "session", entityId: sessionId(msg), before: { flow: flow.id, answers: redacted(flow, r.answers!) } });
-      if (res.choices?.length) {
+      if (res.choices?.length && !resumesAfter) {
         reply(...r.replies, { text: res.replies.map(this.t).join("\n"), choices: res.choices });
         // Remembered for a few minutes so "1" works where choices are a numbered list.
         await store.saveSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId }, {
@@ -542,9 +578,11 @@ function sessionTarget(s: SessionRecord, stored: StoredSession) {
  * The arguments as typed (the router matched on the folded form, which turns
  * "，" into ","): free text such as a progress note keeps its own punctuation.
  */
-function rawArgs(text: string, m: { args: string; viaSlash: boolean; command: { keywords: string[]; matches?: unknown } }): string {
+function rawArgs(text: string, m: { args: string; viaSlash: boolean; viaQuestion?: boolean; command: { keywords: string[]; matches?: unknown } }): string {
   const t = text.trim();
   if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
+  // A question matched as a whole ("本周隐患情况", "收到！") is its own argument.
+  if (m.viaQuestion) return t;
   const kw = [...m.command.keywords].sort((a, b) => b.length - a.length).find((k) => t.startsWith(k));
   // A question matched as a whole ("本周隐患情况") is its own argument.
   return kw ? stripArgStart(t.slice(kw.length)) : m.command.matches ? t : m.args;

@@ -105,6 +105,8 @@ export interface StartFlow {
   /** Said before the first question. */
   intro?: Say[];
   effects?: Effect[];
+  /** A priority prompt (a warning's 措施): inside another dialog it goes first, and that dialog resumes after it. */
+  interrupt?: boolean;
 }
 
 export interface CommandMatch<Tx> {

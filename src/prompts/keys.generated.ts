@@ -49,6 +49,7 @@ export const PROMPT_CATALOG = {
   "flow.restart.again": [],
   "flow.restart.ask": ["filled", "flow"],
   "flow.restart.continue": [],
+  "flow.resumed": ["flow"],
   "flow.strikes": ["count"],
   "flow.summary.ask": [],
   "flow.summary.header": ["flow"],

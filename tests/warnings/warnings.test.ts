@@ -140,6 +140,32 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     expect(recalled.has("p12")).toBe(true);
   });
 
+  it("a warning asking for measures, mid-hazard-report: 收到 and the measures go first, then the report resumes; nothing is lost", async () => {
+    const b = await startBot({ bind: { u1: "13800000007", lwd: "13800000002" } });
+    bots.push(b);
+    const u1 = async (t: string) => texts((await b.send("u1", t)).filter((m) => m.chatId === "dm-u1") as never).join("\n");
+    await u1("上报隐患");
+    await u1("泡里村加油站");
+    expect(await u1("消防")).toContain("请描述隐患情况");
+    for (const t of ["发布预警", "地质灾害", "橙", "高坪村后山出现裂缝，请做好群众转移准备", "渠阳镇", "网格员", "确认并报告措施", "跳过", "确认"]) await b.send("lwd", t);
+    const w = await b.app.store.db.warning.findFirstOrThrow();
+    const ack = await u1("收到！");
+    expect(ack).toContain(`已确认收到预警 ${w.number}`);
+    expect(ack).toContain("请简要报告已采取的防范措施");
+    const back = await u1("已通知后山5户撤离");
+    expect(back).toContain(`已记录预警 ${w.number} 的防范措施。`);
+    expect(back).toContain("接着填写刚才的「隐患上报」：");
+    expect(back).toContain("请描述隐患情况");
+    const me = await b.app.store.db.person.findUniqueOrThrow({ where: { mobile: "13800000007" } });
+    expect((await b.app.store.db.warningTarget.findFirstOrThrow({ where: { personId: me.id } })).measures).toBe("已通知后山5户撤离");
+    // The report goes on where it was, with its answers kept.
+    expect(await u1("灭火器过期，压力不足")).toContain("隐患等级");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1" } });
+    expect(JSON.parse(s.state).flow.answers).toMatchObject({ place: { text: "泡里村加油站" }, sector: "人员密集场所/消防", description: "灭火器过期，压力不足" });
+    // And the next one-message patrol works as itself.
+    expect(await u1("巡查 正常")).toContain("今日巡查日报已报送");
+  });
+
   it("keeps grid members from issuing or lifting warnings", async () => {
     const b = await startBot({ bind: { u1: "13800000007", duty: "13800000003" } });
     bots.push(b);

@@ -52,7 +52,7 @@ async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow> 
     if (tg.warning.response === "measures") measuresFor = tg.warning.number;
   }
   const effects = [{ notify: tallies }];
-  if (measuresFor) return { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out, effects };
+  if (measuresFor) return { startFlow: "warning-measures", answers: { number: measuresFor }, intro: out, effects, interrupt: true };
   // In a group the edited tally is the answer: groups allow only ~20 bot messages a minute.
   return { says: ctx.chat.chatKind === "group" ? [] : out, effects };
 }
@@ -87,7 +87,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
-    { id: "warning-confirm", essential: true, complete: (a) => findWarningNumber(a) !== null, keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
+    { id: "warning-confirm", essential: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
     {
       id: "warning-status", complete: (a) => a.trim() !== "", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {
