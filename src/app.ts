@@ -145,6 +145,10 @@ export async function createApp(o: AppOptions): Promise<App> {
     policy,
     clock: o.clock,
     sessionTtlMs: o.env.SESSION_TTL_MINUTES * 60_000,
+    sessionTtlFor: (flowId) => {
+      const m = config.dialogs.timeoutMinutes[flowId];
+      return m === undefined ? undefined : m * 60_000;
+    },
     sessionReminderLeadMs: o.env.SESSION_REMINDER_MINUTES * 60_000,
     log: o.log,
     onEnqueued: notify,

@@ -60,7 +60,17 @@ export const DEFAULT_LIMITS: Record<string, Limits> = {
 };
 const Channels = z.record(z.string(), Limits).default({}).transform((given) => ({ ...DEFAULT_LIMITS, ...given }));
 
+/**
+ * How long a dialog waits for the next answer, per dialog (minutes); the others take
+ * SESSION_TTL_MINUTES. A hazard report or a rectification waits while people walk to
+ * take a photo; the reminder before expiry and the expiry notice name the word to resume.
+ */
+const Dialogs = z.object({
+  timeoutMinutes: z.record(z.string(), z.number().int().min(5).max(1440)).default({}).transform((given): Record<string, number> => ({ "hazard-report": 240, "hazard-rectify": 240, "hazard-review": 240, patrol: 120, ...given })),
+}).strict().prefault({});
+
 export const BotConfigSchema = z.object({
+  dialogs: Dialogs,
   timezone: z.literal("Asia/Shanghai").default("Asia/Shanghai"),
   jobs: Jobs,
   channels: Channels,

@@ -35,6 +35,8 @@ export interface CoreOptions<Tx> {
   policy: Policy;
   clock: Clock;
   sessionTtlMs: number;
+  /** A dialog's own timeout where it differs (a hazard report waits while the grid member walks to take a photo). */
+  sessionTtlFor?: (flowId: string) => number | undefined;
   /** How long before expiry the one reminder goes out. */
   sessionReminderLeadMs: number;
   log: Logger;
@@ -54,6 +56,9 @@ interface StoredSession {
   /** Dialogs a priority prompt (a warning's 措施) interrupted, newest first: each resumes when the one above it ends. */
   suspended?: FlowState[];
 }
+
+/** A group hears that someone's dialog expired only when that is within the hour of their last message there. */
+const GROUP_EXPIRY_NOTICE_MAX_MS = 60 * 60_000;
 
 /** A pseudo-session holding choices offered after a dialog ended (no reminders, no expiry notice). */
 const OFFER = "__offer";
@@ -292,7 +297,7 @@ export class Core<Tx> {
   private async save(tx: Tx, msg: InboundMessage, state: FlowState, now: Date, isNew: boolean, suspended: FlowState[] = []): Promise<void> {
     const stored: StoredSession = { flow: state, chatKind: msg.chatKind, senderName: msg.senderName, ...(suspended.length ? { suspended } : {}) };
     await this.o.store.saveSession(tx, { channel: msg.channel, chatId: msg.chatId, senderId: msg.senderId }, {
-      flowId: state.flowId, state: stored, now, expiresAt: new Date(now.getTime() + this.o.sessionTtlMs), isNew,
+      flowId: state.flowId, state: stored, now, expiresAt: new Date(now.getTime() + this.ttl(state.flowId)), isNew,
     });
   }
 
@@ -385,6 +390,10 @@ export class Core<Tx> {
     state = r.state!;
     await this.save(tx, msg, state, now, false, suspended);
     reply(...r.replies);
+  }
+
+  private ttl(flowId: string): number {
+    return this.o.sessionTtlFor?.(flowId) ?? this.o.sessionTtlMs;
   }
 
   /** The dialog a priority prompt interrupted takes over again, with a line saying where it was. */
@@ -556,9 +565,11 @@ export class Core<Tx> {
       }
       const done = await store.transaction(async (tx) => {
         if (!(await store.markExpired(tx, s.id, now, s.expiresAt))) return false;
-        const minutes = Math.round(this.o.sessionTtlMs / 60_000);
+        const minutes = Math.round(this.ttl(s.flowId) / 60_000);
         const text = this.t(say("session.expired", { flow: flow ? this.t(sayKey(flow.title)) : s.flowId, minutes, keyword: this.keywordFor(s.flowId) }));
-        await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text, choices: [] })], now);
+        // Not into a group an hour or more after the person last wrote there, where the talk has moved on:
+        // they hear of it on their next message there.
+        if (stored.chatKind !== "group" || this.ttl(s.flowId) <= GROUP_EXPIRY_NOTICE_MAX_MS) await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text, choices: [] })], now);
         await store.audit(tx, { at: now, actor: "system:session-sweep", action: "session.expire", entity: "session", entityId: `${s.channel}:${s.chatId}:${s.senderId}`, before: { flow: s.flowId, answers: flow ? redacted(flow, stored.flow.answers) : {} } });
         return true;
       });

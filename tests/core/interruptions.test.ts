@@ -109,3 +109,24 @@ describe("帮助 for this person's work", () => {
     expect(all).not.toContain("帮助 全部」查看");
   });
 });
+
+describe("how long a dialog waits", () => {
+  it("a hazard report waits hours, not 30 minutes, and its expiry names the word to start again", async () => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    expect((await b.advance(60 * 60_000)).filter((m) => m.text.includes("已自动关闭"))).toEqual([]);
+    expect(await say("消防")).toContain("请描述隐患情况");
+    const out = await b.advance(5 * 60 * 60_000);
+    const gone = out.find((m) => m.text.includes("已自动关闭"));
+    expect(gone?.text).toBe("「隐患上报」超过240分钟没有回复，已自动关闭，填写的内容未提交。需要时请重新发送「上报隐患」。");
+  });
+
+  it("in a group, the expiry of a dialog that waited hours is not posted into the group", async () => {
+    const { b } = await bot();
+    await b.send("u1", "上报隐患", { group: true });
+    const out = await b.advance(5 * 60 * 60_000);
+    expect(out.filter((m) => m.text.includes("已自动关闭"))).toEqual([]);
+    expect(await b.app.store.db.auditLog.count({ where: { action: "session.expire" } })).toBe(1);
+  });
+});
