@@ -130,3 +130,15 @@ describe("how long a dialog waits", () => {
     expect(await b.app.store.db.auditLog.count({ where: { action: "session.expire" } })).toBe(1);
   });
 });
+
+describe("one-message patrols however they are typed", () => {
+  it.each([
+    ["巡查正常", 0, 0], ["巡查，正常", 0, 0], ["今天巡查了5家企业，发现隐患1处", 5, 1], ["巡查 检查五家 发现隐患一处", 5, 1],
+    ["巡查 检查5家企业 发现2处隐患", 5, 2], ["巡查 正常。", 0, 0], ["巡查 正常👍", 0, 0],
+  ])("%s", async (text, visited, hazards) => {
+    const { b, say } = await bot();
+    expect(await say(text)).toContain(`今日巡查日报已报送：检查${visited}家，发现隐患${hazards}处。`);
+    const r = await b.app.store.db.routineReport.findFirstOrThrow({ where: { routine: "patrol" }, orderBy: { id: "desc" } });
+    expect(JSON.parse(r.data ?? "{}")).toMatchObject({ visited, hazards });
+  });
+});

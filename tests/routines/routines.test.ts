@@ -59,6 +59,20 @@ describe("routine rules", () => {
     ["走访3家", { patrolled: true, visited: 3, hazards: 0 }],
     ["未巡查 下大雨", { patrolled: false, visited: 0, hazards: 0, notes: "下大雨" }],
     ["今天去了镇上", null],
+    // As people type it (issue 14).
+    ["检查5家企业 发现2处隐患", { patrolled: true, visited: 5, hazards: 2 }],
+    ["检查五家 发现隐患一处", { patrolled: true, visited: 5, hazards: 1 }],
+    ["检查五家，无隐患", { patrolled: true, visited: 5, hazards: 0 }],
+    ["巡查正常", { patrolled: true, visited: 0, hazards: 0 }],
+    ["今天巡查正常", { patrolled: true, visited: 0, hazards: 0 }],
+    ["今天巡查了5家企业，发现隐患1处", { patrolled: true, visited: 5, hazards: 1 }],
+    ["巡查了十家 查出3个隐患", { patrolled: true, visited: 10, hazards: 3 }],
+    ["正常。", { patrolled: true, visited: 0, hazards: 0 }],
+    ["一切正常👍", { patrolled: true, visited: 0, hazards: 0 }],
+    ["未发现隐患", { patrolled: true, visited: 0, hazards: 0 }],
+    ["３家 隐患０处", { patrolled: true, visited: 3, hazards: 0 }],
+    ["没巡查，下雨", { patrolled: false, visited: 0, hazards: 0, notes: "下雨" }],
+    ["路上有点堵", null],
   ])("reads the one-message patrol %s", (s, want) => {
     expect(parseQuickPatrol(s)).toEqual(want);
   });

@@ -87,7 +87,9 @@ export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
 export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
   return [
     {
-      id: "patrol", complete: (a) => parseQuickPatrol(a) !== null, replaces: ["patrol"], keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
+      id: "patrol", complete: (a) => parseQuickPatrol(a) !== null, replaces: ["patrol"],
+      // Written without a space or as a sentence: 巡查正常, 今天巡查了5家企业，发现隐患1处.
+      matches: (norm) => /^(今天|今日)?(已经?)?(巡查|巡检)/.test(norm) && parseQuickPatrol(norm) !== null, keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const q = parseQuickPatrol(ctx.args);
         if (q) return patrolRecorded(ctx.tx, d, ctx.actor, q, ctx.now);

@@ -4,6 +4,7 @@
  * with a reminder, at 80 % of it the non-reporters are named, at the close a
  * summary lists who is missing and the misses are recorded.
  */
+import { parseSmallNumber } from "../../time/chinese-date.js";
 import { fromLocal, type LocalDate } from "../../time/shanghai.js";
 import { dayInfo, type CalendarConfig } from "../../domain/calendar.js";
 import type { Role } from "../org/rules.js";
@@ -62,14 +63,30 @@ export function windowOf(key: string, cfg: RoutineConfig): Window {
   return key === "*" ? cfg : cfg.regions[key]!;
 }
 
-/** The one-message patrol report: `巡查 正常`, `巡查 检查5家 发现隐患1处`, `巡查 未巡查 下雨`. */
+const N = "(\\d{1,3}|[零〇一二两三四五六七八九十]{1,3})";
+const VISITED = new RegExp(`(?:检查|走访|巡查|巡检|查|去|看|跑)?了?\\s*${N}\\s*(?:家|户|处|个)(?:企业|单位|场所|门店|商户|工厂)?`);
+const HAZARDS = [new RegExp(`(?:发现|查出|排查出?|有)?\\s*隐患\\s*${N}\\s*(?:处|个|条|项)`), new RegExp(`(?:发现|查出|排查出?|有)\\s*${N}\\s*(?:处|个|条|项)\\s*隐患`)];
+const NONE = /(无|没有|未发现|没发现)(异常|隐患|问题)|^(正常|一切正常|均正常|情况正常|都正常|无|没问题)$/;
+
+/**
+ * The one-message patrol report, however it is typed: `巡查 正常`, `巡查正常`, `巡查 检查5家 发现隐患1处`,
+ * `巡查 检查五家企业 发现2处隐患`, `今天巡查了5家企业，发现隐患1处`, `巡查 未巡查 下雨`.
+ * Null when it does not say what the patrol found (then the dialog asks).
+ */
 export function parseQuickPatrol(args: string): { patrolled: boolean; visited: number; hazards: number; notes?: string } | null {
-  const t = args.normalize("NFKC").trim();
+  const t = args.normalize("NFKC").trim()
+    .replace(/^(?:今天|今日)?(?:已经?)?(?:巡查|巡检)(?=了?\s*\d|了?\s*[零〇一二两三四五六七八九十]+\s*[家户处个])/, "")
+    .replace(/^(?:今天|今日)?(?:已经?)?(?:巡查|巡检)(?:了)?[\s,，:：]*/, "")
+    .replace(/[\s。.!！~～]+$/u, "").replace(/\p{Extended_Pictographic}+$/u, "").trim();
   if (t === "") return null;
-  const visited = /(?:检查|走访|巡查了?)\s*(\d+)\s*(?:家|处|个)/.exec(t);
-  const hazards = /(?:发现)?隐患\s*(\d+)\s*(?:处|个|条)/.exec(t);
-  if (/^(未巡查|没有巡查|没巡查)/.test(t)) return { patrolled: false, visited: 0, hazards: 0, ...(t.replace(/^(未巡查|没有巡查|没巡查)/, "").trim() ? { notes: t.replace(/^(未巡查|没有巡查|没巡查)/, "").trim() } : {}) };
-  if (/^(正常|无异常|一切正常|未发现隐患)$/.test(t)) return { patrolled: true, visited: 0, hazards: 0 };
-  if (!visited && !hazards) return null;
-  return { patrolled: true, visited: visited ? Number(visited[1]) : 0, hazards: hazards ? Number(hazards[1]) : 0 };
+  if (/^(未巡查|没有巡查|没巡查|今天未巡查)/.test(t)) {
+    const notes = t.replace(/^(今天)?(未巡查|没有巡查|没巡查)[\s,，:：]*/, "").trim();
+    return { patrolled: false, visited: 0, hazards: 0, ...(notes ? { notes } : {}) };
+  }
+  const num = (s: string) => parseSmallNumber(s) ?? 0;
+  const v = VISITED.exec(t.replace(HAZARDS[0]!, "").replace(HAZARDS[1]!, ""));
+  const h = HAZARDS.map((re) => re.exec(t)).find((m) => m !== null);
+  const none = NONE.test(t);
+  if (!v && !h && !none) return null;
+  return { patrolled: true, visited: v ? num(v[1]!) : 0, hazards: h ? num(h[1]!) : 0 };
 }
