@@ -128,16 +128,16 @@ describe("call and response (fake clock, 300 targets in 30 groups)", () => {
     bots.push(b);
     await drillCounty(b);
     await issueYellow(b);
-    const ways = ["收到！", "收到。", "已收到", "好的，收到", "👌", "收到了", "收到收到", "好的收到🙏", "明白", "已知悉", "ok收到", "收到，马上落实"];
+    const ways = ["收到！", "收到。", "已收到", "好的，收到", "👌", "收到了", "收到收到", "好的收到🙏", "明白", "已知悉", "ok收到", "收到，马上落实", "1"];
     for (const [i, w] of ways.entries()) await b.send(`p${i}`, w);
-    // In the village group (村0群 holds p0…p9): typed there without @, the same words count.
-    for (const [i, w] of ["收到了", "收到！", "👍"].entries()) await b.send(`p${20 + i}`, w, { group: true, chat: "村2群" });
+    // In the village group (村2群 holds p20…p29): typed there without @, the same words count, and "1" (WeChat's button).
+    for (const [i, w] of ["收到了", "收到！", "👍", "1"].entries()) await b.send(`p${20 + i}`, w, { group: true, chat: "村2群" });
     const confirmed = await b.app.store.db.warningTarget.count({ where: { confirmedAt: { not: null } } });
-    expect(confirmed).toBe(ways.length + 3);
+    expect(confirmed).toBe(ways.length + 4);
     const out = await b.advance(30 * MIN);
     const recalled = new Set(out.filter((m) => m.text.startsWith("【再次叫应·第1轮】")).map((m) => m.chatId));
-    for (const i of [...ways.keys(), 20, 21, 22]) expect(recalled.has(`p${i}`)).toBe(false);
-    expect(recalled.has("p12")).toBe(true);
+    for (const i of [...ways.keys(), 20, 21, 22, 23]) expect(recalled.has(`p${i}`)).toBe(false);
+    expect(recalled.has("p13")).toBe(true);
   });
 
   it("a warning asking for measures, mid-hazard-report: 收到 and the measures go first, then the report resumes; nothing is lost", async () => {

@@ -36,11 +36,14 @@ async function refreshTallies(tx: Tx, w: repo.WarningRow, regionPath: string, t:
   return out;
 }
 
+/** WeChat shows a notice's one button as "回复 1": a bare 1 is that button, 收到. */
+const PRESSED_ONE = /^(1|一)[。.!！]?$/;
+
 async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow> {
   const n = findWarningNumber(ctx.args)?.number;
   const open = await repo.openTargetsOf(ctx.tx, ctx.actor.personId!, n);
-  // "收到" is everyday group talk: with nothing to confirm, say nothing there.
-  if (open.length === 0) return { says: ctx.chat.chatKind === "group" ? [] : [say("warning.nothing_to_confirm")] };
+  // "收到" is everyday group talk: with nothing to confirm, say nothing there; a bare "1" was not about a warning.
+  if (open.length === 0) return { says: ctx.chat.chatKind === "group" ? [] : PRESSED_ONE.test(ctx.args) ? [say("core.unknown", { text: ctx.args })] : [say("warning.nothing_to_confirm")] };
   const out: Say[] = [];
   const tallies: OutboxItem[] = [];
   let measuresFor: string | null = null;
@@ -87,7 +90,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
-    { id: "warning-confirm", essential: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: isAcknowledgement, run: confirm },
+    { id: "warning-confirm", essential: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: (norm) => isAcknowledgement(norm) || PRESSED_ONE.test(norm), run: confirm },
     {
       id: "warning-status", complete: (a) => a.trim() !== "", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {
