@@ -305,8 +305,12 @@ function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, c
     : yesNo(msg.norm);
   const rest: FlowState = { ...state };
   delete rest.abandonFor;
+  // 取消 (算了, 不报了 …) here means what it means everywhere: drop the dialog under way.
+  if (isWord(msg.norm, CANCEL_WORDS) || msg.norm === ctx.t(say("flow.choice.cancel"))) {
+    return { state: null, outcome: "cancelled", replies: [{ text: ctx.t(say("flow.cancelled", { flow: ctx.t(sayKey(flow.title)) })), choices: [] }] };
+  }
   if (yes === true) return { state: null, outcome: "abandoned", startFlow: ask.flowId, ...(ask.answers ? { startAnswers: ask.answers } : {}), replies: [] };
-  if (yes === false || isWord(msg.norm, CANCEL_WORDS)) {
+  if (yes === false) {
     return { state: rest, replies: [prompt(flow, rest, ctx, [say("flow.abandon.kept", { flow: ctx.t(sayKey(flow.title)) })])] };
   }
   return { state, replies: [abandonQuestion(flow, state, ctx)] };

@@ -65,6 +65,15 @@ describe("commands inside a hazard report", () => {
     expect(await say("帮助")).toContain("隐患在哪里");
   });
 
+  it.each(["取消", "算了", "不报了", "取消！"])("%s at the continue / restart question ends the dialog (found by the second trial)", async (w) => {
+    const { b, say } = await bot();
+    await say("上报隐患");
+    await say("泡里村加油站");
+    await say("上报隐患");
+    expect(await say(w)).toContain("已取消「隐患上报」");
+    expect(await b.app.store.db.flowSession.count({ where: { senderId: "u1" } })).toBe(0);
+  });
+
   it.each(["算了", "不报了", "/cancel", "取消。"])("%s ends the dialog", async (w) => {
     const { b, say } = await bot();
     await say("上报隐患");
