@@ -243,10 +243,8 @@ export class Core<Tx> {
 
   private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void, inDialog?: (sf: StartFlow) => void): Promise<void> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
-    if (c.flow) {
-      if (inDialog) return inDialog({ startFlow: c.flow, answers: {} });
-      return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    }
+    // (Inside a dialog a flow's own command is routed to keep / switch, never run here: core/route.ts.)
+    if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
     const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
     if (!Array.isArray(out) && out.effects?.length) await this.commitHandlerEffects(tx, out.effects, now);
     if ("startFlow" in out) {

@@ -7,7 +7,7 @@ import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import { can } from "./policy.js";
 import type { Tx } from "../../store/db.js";
-import { accountsOf, bindIdentity, bindLock, findInvite, peopleNamed, saveBindLock, useInvite } from "./repo.js";
+import { bindIdentity, otherAccountsOf, bindLock, findInvite, peopleNamed, saveBindLock, useInvite } from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
 
 export const MAX_BIND_FAILURES = 3;
@@ -81,7 +81,7 @@ async function bindOnce(tx: Tx, r: BindRequest, now: Date): Promise<BindOutcome>
   };
 
   const done = async (person: { id: number; name: string; regionPath: string; roles: string[] }, by: string): Promise<BindOutcome> => {
-    const others = (await accountsOf(tx, person.id)).filter((a) => !(a.channel === r.channel && a.platformUserId === r.platformUserId));
+    const others = await otherAccountsOf(tx, person.id, r);
     await bindIdentity(tx, { channel: r.channel, platformUserId: r.platformUserId, personId: person.id, by, actor }, now);
     await saveBindLock(tx, r.channel, r.platformUserId, { failures: 0, lockedUntil: null }, now);
     const reply = say("bind.done", { name: person.name, region: person.regionPath, roles: person.roles.join("、") });

@@ -237,7 +237,7 @@ export const orgCommands: CommandDef<Tx>[] = [
         refusal: { rank: say("org.hand_over_rank", { name: person.name, roles: above(person.roles, ctx.actor).join("、"), command: "绑定成员" }) },
       });
       if (rank) return rank;
-      const others = (await org.accountsOf(ctx.tx, person.id)).filter((x) => !(x.channel === ctx.chat.channel && x.platformUserId === account.id));
+      const others = await org.otherAccountsOf(ctx.tx, person.id, { channel: ctx.chat.channel, platformUserId: account.id });
       await org.bindIdentity(ctx.tx, { channel: ctx.chat.channel, platformUserId: account.id, personId: person.id, by: ctx.actor.key, actor: ctx.actor.key }, ctx.now);
       const says = [say("org.bind_member.done", { account: account.name, name: person.name, region: person.regionPath })];
       return others.length ? { says, effects: [{ notify: bindAlert({ name: person.name, accounts: others }, ctx.chat.channel, ctx.now, ctx.t) }] } : says;

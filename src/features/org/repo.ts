@@ -316,6 +316,11 @@ export async function accountsOf(db: Db | Tx, personId: number): Promise<{ chann
   return db.chatIdentity.findMany({ where: { personId }, select: { channel: true, platformUserId: true }, orderBy: { id: "asc" } });
 }
 
+/** A person's bound accounts other than this one (whom to warn when it binds to them). */
+export async function otherAccountsOf(db: Db | Tx, personId: number, except: { channel: string; platformUserId: string }): Promise<{ channel: string; platformUserId: string }[]> {
+  return (await accountsOf(db, personId)).filter((a) => !(a.channel === except.channel && a.platformUserId === except.platformUserId));
+}
+
 /** Registered groups of these purposes at a region or any of its ancestors, nearest first. */
 export async function groupsAbove(db: Db | Tx, regionPath: string, purposes: readonly string[]) {
   const parts = regionPath.split("/");
