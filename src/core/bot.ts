@@ -86,7 +86,7 @@ export class Core<Tx> {
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
-    this.help = { id: "help", keywords: ["帮助", "菜单", "功能"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, /^(全部|所有|all|更多)$/.test(trimTrailing(ctx.args.trim()))) };
+    this.help = { id: "help", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, /^(全部|所有|all|更多)$/.test(trimTrailing(ctx.args.trim()))) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -241,11 +241,17 @@ export class Core<Tx> {
     };
   }
 
-  private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void, inDialog?: (sf: StartFlow) => void): Promise<void> {
+  /** Runs a command; "passed" when it had nothing to do and the open dialog takes the message. */
+  private async runCommand(tx: Tx, msg: InboundMessage, actor: Actor, c: CommandDef<Tx>, args: string, now: Date, reply: (...xs: (Reply | Say)[]) => void, inDialog?: (sf: StartFlow) => void): Promise<void | "passed"> {
     if (!this.allowed(c, actor)) return this.deny(tx, msg, actor, c, now, reply);
-    // (Inside a dialog a flow's own command is routed to keep / switch, never run here: core/route.ts.)
-    if (c.flow) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
-    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok });
+    // A dialog's command opens it; with a report after it (and a reader for one), it reads it first.
+    // (Inside a dialog a bare flow command is routed to keep / switch, never run here: core/route.ts.)
+    if (c.flow && !(c.run && args.trim() !== "")) return this.startFlow(tx, msg, actor, this.flows.get(c.flow)!, now, reply);
+    const out = await c.run!({ tx, actor, args, now, msg, chat: chatOf(msg), t: this.t, access: this.accessFor(tx, msg, actor, commandWord(c), now), allows: (a, t) => this.o.policy(actor, a, t).ok, inDialog: inDialog !== undefined });
+    if ("pass" in out) {
+      if (inDialog) return "passed";
+      throw new Error(`command ${c.id} passed a message outside a dialog`);
+    }
     if (!Array.isArray(out) && out.effects?.length) await this.commitHandlerEffects(tx, out.effects, now);
     if ("startFlow" in out) {
       if (inDialog) {
@@ -334,7 +340,7 @@ export class Core<Tx> {
       case "restart-or-continue":
         if (command?.flow === flow.id || !command?.run) r = engine.askRestart(flow, state, ectx);
         else {
-          const ran = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again, suspended);
+          const ran = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again, suspended, norm);
           if (ran === "interrupted") return;
           r = ran;
         }
@@ -347,7 +353,7 @@ export class Core<Tx> {
         r = again();
         break;
       case "run": {
-        const ran = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again, suspended);
+        const ran = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again, suspended, norm);
         if (ran === "interrupted") return;
         r = ran;
         break;
@@ -411,10 +417,11 @@ export class Core<Tx> {
    */
   private async runInDialog(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, state: FlowState, c: CommandDef<Tx>, args: string, now: Date,
-    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult, suspended: FlowState[] = [],
+    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult, suspended: FlowState[] = [], norm = normalizeForMatch(msg.text),
   ): Promise<engine.EngineResult | "interrupted"> {
     let opened: StartFlow | null = null;
-    await this.runCommand(tx, msg, actor, c, args, now, reply, (sf) => (opened = sf));
+    const ran = await this.runCommand(tx, msg, actor, c, args, now, reply, (sf) => (opened = sf));
+    if (ran === "passed") return engine.advance(flow, state, { text: msg.text, norm, attachments: msg.attachments }, this.ectx(now));
     const sf = opened as StartFlow | null;
     if (!sf) return again();
     const other = this.flows.get(sf.startFlow);

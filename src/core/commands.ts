@@ -25,6 +25,8 @@ export interface CommandContext<Tx> {
   access: Access;
   /** The same question without a refusal (to offer a hint, not to guard anything). */
   allows: (action: string, target?: AccessTarget) => boolean;
+  /** A dialog is open in this chat (a `yields` command may pass the message to it). */
+  inDialog: boolean;
 }
 
 /** What a refusal is about, for the audit row and the reply. */
@@ -50,7 +52,7 @@ export interface CommandDef<Tx = unknown> {
   /** Flows `run` may open (so a dialog knows the words that start it: in refusals, expiry notices). */
   opens?: string[];
   /** Or runs this: replies, or opens a flow with some answers already filled in. */
-  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles | Rendering>;
+  run?: (ctx: CommandContext<Tx>) => Promise<Say[] | StartFlow | WithFiles | Rendering | Pass>;
   /** The policy action checked before anything runs, on the actor alone (e.g. `public`, `member`, `org.admin`). */
   permission: string;
   /**
@@ -74,6 +76,16 @@ export interface CommandDef<Tx = unknown> {
   complete?: (args: string) => boolean;
   /** Dialogs whose whole answer this command takes in one message (`巡查 正常` for 巡查): inside one, it replaces it. */
   replaces?: string[];
+  /**
+   * Inside a dialog it runs first, and when it has nothing to do (returns `{ pass: true }`)
+   * the message is the dialog's answer: `👌` confirms a warning if one is open, else answers 是.
+   */
+  yields?: boolean;
+}
+
+/** A command with nothing to do for this message inside a dialog: the dialog takes it. */
+export interface Pass {
+  pass: true;
 }
 
 export type TargetKind = "hazard" | "warning" | "person" | "group" | "region" | "colleague" | "shift";
@@ -138,7 +150,9 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
   const first = matchExactly(norm, commands);
   if (first.kind !== "none") return first;
   const trimmed = trimTrailing(norm);
-  for (const form of [trimmed, withoutPoliteOpening(trimmed)]) {
+  // A short message with a stray space inside a word (`上报 隐患`, `取 消`) is that word.
+  const closed = [...trimmed].length <= 8 ? trimmed.replace(/\s+/g, "") : trimmed;
+  for (const form of [trimmed, withoutPoliteOpening(trimmed), closed]) {
     if (form === norm || form === "") continue;
     const r = matchExactly(form, commands);
     if (r.kind === "command") return r;
@@ -160,6 +174,14 @@ function matchExactly<Tx>(norm: string, commands: readonly CommandDef<Tx>[]): Ro
     for (const kw of command.keywords) {
       if (norm === kw || (norm.startsWith(kw) && ARG_START.test(norm.slice(kw.length)))) {
         if (!best || kw.length > best.kw.length) best = { command, kw };
+      }
+    }
+  }
+  // Written without a space (`隐患泡里村加油站 灭火器过期`, `巡查正常`): only where the rest makes the command complete.
+  if (!best) {
+    for (const command of commands) {
+      for (const kw of command.keywords) {
+        if (norm.startsWith(kw) && norm.length > kw.length && command.complete?.(norm.slice(kw.length)) && (!best || kw.length > best.kw.length)) best = { command, kw };
       }
     }
   }

@@ -7,6 +7,7 @@
  */
 import { say, sayKey, type Say } from "../prompts/catalog.js";
 import { pickChoice, yesNo } from "./answers.js";
+import { trimTrailing } from "./understand.js";
 import { parseSmallNumber } from "../time/chinese-date.js";
 import type { Answers, FlowDef, InputContext, Json, StepDef, StepMessage } from "./flow-types.js";
 
@@ -54,10 +55,11 @@ export interface EngineResult {
 
 export const STRIKES_BEFORE_CANCEL_OFFER = 3;
 export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束", "算了", "不报了", "不要了", "不弄了", "取消吧", "算了吧", "不用了"];
-export const BACK_WORDS = ["返回", "上一步", "后退"];
-/** The first two always mean "skip"; the others only on an optional step. */
-export const SKIP_WORDS = ["跳过", "略过", "不填", "无"];
-export const DONE_WORDS = ["完成", "好了", "没有了", "发完了", "结束上传"];
+export const BACK_WORDS = ["返回", "上一步", "后退", "返回上一步", "回到上一步", "退回上一步", "上一项", "返回上一项", "改上一步"];
+/** The first two always mean "skip"; the others only on an optional step (`默认` keeps the default, `没有照片` at a photo step). */
+export const SKIP_WORDS = ["跳过", "略过", "不填", "无", "默认", "按默认", "默认期限", "按默认期限", "没有", "暂无", "略", "没有照片", "无照片", "没照片", "不拍了", "不用了", "不需要"];
+/** At a photo step: the photos sent are all (with none sent yet, a skip word skips the step). */
+export const DONE_WORDS = ["完成", "完成了", "好了", "好", "好的", "没有了", "没了", "发完了", "发好了", "传完了", "就这些", "就这么多", "完毕", "可以了", "ok", "结束上传", "上传完毕"];
 
 export interface EngineContext extends Omit<InputContext, "answers"> {}
 
@@ -96,11 +98,13 @@ function ictx(ctx: EngineContext, state: FlowState): InputContext {
  * takes anything (`text`); another kind either reads it (`parses`) or not (`refuses`).
  * The summary and the bot's own questions take only their answers (`refuses`).
  */
-export function stepTakes(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): "text" | "parses" | "refuses" {
+/** How the current step would take a message: free text, one of its options, another value it reads, or not at all. */
+export function stepTakes(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): "text" | "option" | "parses" | "refuses" {
   if (state.at.kind !== "step" || state.abandonFor) return "refuses";
   const s = step(flow, state.at.stepId);
   if (s.input.kind === "text" && !s.input.structured) return "text";
-  return s.input.parse(msg, ictx(ctx, state)).ok ? "parses" : "refuses";
+  if (!s.input.parse({ ...msg, norm: trimTrailing(msg.norm) || msg.norm }, ictx(ctx, state)).ok) return "refuses";
+  return s.input.kind === "choice" || s.input.kind === "confirm" ? "option" : "parses";
 }
 
 /** The question for the current position, as one reply. */
@@ -110,8 +114,10 @@ export function prompt(flow: FlowDef<any>, state: FlowState, ctx: EngineContext,
     const s = step(flow, state.at.stepId);
     lines.push(ctx.t(sayKey(s.prompt)));
     const choices = s.input.choices?.(ictx(ctx, state)) ?? [];
-    if (s.input.collect && (state.draft?.length ?? 0) > 0) choices.push(ctx.t(say("flow.choice.done")));
-    if (s.optional) choices.push(ctx.t(say("flow.choice.skip")));
+    const collected = s.input.collect !== undefined && (state.draft?.length ?? 0) > 0;
+    if (collected) choices.push(ctx.t(say("flow.choice.done")));
+    // With photos sent, 跳过 is not offered: it would throw them away.
+    else if (s.optional) choices.push(ctx.t(say("flow.choice.skip")));
     return { text: lines.join("\n"), choices };
   }
   if (state.at.kind === "edit") {
@@ -191,11 +197,14 @@ function back(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): EngineR
 
 /** 取消 / 返回 / 跳过 / 完成 and their variants: words that only mean something inside a dialog. */
 export function isBuiltInWord(norm: string): boolean {
-  return [CANCEL_WORDS, BACK_WORDS, SKIP_WORDS, DONE_WORDS].some((w) => isWord(norm, w));
+  // Not 好的 / 没有 / ok: outside a dialog those are chatter, not a late answer.
+  return [CANCEL_WORDS, BACK_WORDS, SKIP_WORDS.slice(0, 2), ["完成", "完成了", "发完了", "结束上传"]].some((w) => isWord(norm, w));
 }
 
+/** A control word however it is typed: `取消。`, `取 消`, `完成👌`. */
 export function isWord(norm: string, words: string[]): boolean {
-  return words.includes(norm.replace(/[。.!！]+$/, ""));
+  const s = trimTrailing(norm);
+  return words.includes(s) || ([...s].length <= 8 && words.includes(s.replace(/\s+/g, "")));
 }
 
 /**
@@ -233,6 +242,8 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
 
   const s = step(flow, state.at.stepId);
   const ic = ictx(ctx, state);
+  // Steps read the answer without what people put after it (`5。`, `3天内👍`); text steps keep it all (they read `text`).
+  msg = { ...msg, norm: trimTrailing(msg.norm) || msg.norm };
 
   // WeChat shows every button as a number (回复 1/2/3): a number for 完成 or 跳过 is that word,
   // unless the step itself reads the number (a count, an option of its own).
@@ -247,6 +258,8 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
 
   // "无" on a required step is an answer ("none"), not a request to skip it.
   const skip = msg.norm === ctx.t(say("flow.choice.skip")) || isWord(msg.norm, s.optional ? SKIP_WORDS : SKIP_WORDS.slice(0, 2));
+  // Photos already sent are kept: a skip word then means "no more" (nothing sent is dropped).
+  if (skip && s.input.collect && (state.draft?.length ?? 0) > 0) return collect(flow, state, s, { ...msg, norm: DONE_WORDS[0]! }, ctx);
   if (skip) {
     if (!s.optional) return reask(flow, state, ctx, say("flow.cannot_skip"));
     const answers = { ...state.answers };
@@ -258,7 +271,8 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
 
   const r = s.input.parse(msg, ic);
   if (!r.ok) return reask(flow, state, ctx, r.error);
-  return proceed(flow, { ...state, answers: { ...state.answers, [s.id]: r.value }, skipped: state.skipped.filter((x) => x !== s.id) }, ctx);
+  const also = r.also ?? {};
+  return proceed(flow, { ...state, answers: { ...state.answers, ...also, [s.id]: r.value }, skipped: state.skipped.filter((x) => x !== s.id && !(x in also)) }, ctx);
 }
 
 /** Multi-photo steps: each photo message adds to the draft; `完成` closes the step. */

@@ -21,7 +21,8 @@ export interface StepMessage {
   attachments: Attachment[];
 }
 
-export type ParseResult<T extends Json> = { ok: true; value: T } | { ok: false; error: Say };
+/** `also`: answers to later steps said in the same message (`暴雨橙色预警` at the type step is also the level). */
+export type ParseResult<T extends Json> = { ok: true; value: T; also?: Answers } | { ok: false; error: Say };
 
 export interface InputContext {
   now: Date;

@@ -37,7 +37,7 @@ export interface InDialogInput<Tx = unknown> {
   /** May this person use the matched command? */
   allowed: boolean;
   /** How the current step would take the message (engine.stepTakes). */
-  stepTakes: "text" | "parses" | "refuses";
+  stepTakes: "text" | "option" | "parses" | "refuses";
 }
 
 /** Slash names that are control words inside a dialog (`/cancel` is 取消). */
@@ -48,15 +48,19 @@ export function routeInDialog<Tx>(i: InDialogInput<Tx>): InDialogAction {
   if (i.route.kind === "none") return { kind: "answer" };
   if (i.route.kind === "unknown-slash") return CONTROL_SLASH.has(i.route.name) ? { kind: "answer" } : { kind: "unknown-slash", name: i.route.name };
   const { command: c, exact, viaSlash, viaQuestion } = i.route.match;
+  // A command that goes first and hands the message back when it has nothing to do (收到 / 👌).
+  if (c.yields && i.allowed) return { kind: "run" };
   // Said like a question rather than with a keyword (`YH-… 照片`, `本周隐患情况`): an answer where
   // the step reads it (a hazard number at the number step), else the question it is.
-  if (viaQuestion && i.stepTakes === "parses") return { kind: "answer" };
+  if (viaQuestion && (i.stepTakes === "parses" || i.stepTakes === "option")) return { kind: "answer" };
   const bare = exact || (viaSlash && i.args.trim() === "");
   // A word that is also an answer (`确认`) is an answer here, unless sent as a slash command.
   if (c.outsideDialogs && !viaSlash) return { kind: "answer" };
   if (c.id === "help") return bare || viaSlash ? { kind: "help" } : { kind: "answer" };
   if (bare) {
     if (opensFlow(c, i.flowId)) return { kind: "restart-or-continue" };
+    // A word the step reads as one of its options (`销号` at 复查's result) answers it.
+    if (i.stepTakes === "option" && !c.flow && !viaSlash) return { kind: "answer" };
     if (!i.allowed) return { kind: "deny" };
     if (c.flow) return { kind: "switch", flowId: c.flow };
     return { kind: "run" };
@@ -64,7 +68,8 @@ export function routeInDialog<Tx>(i: InDialogInput<Tx>): InDialogAction {
   // With arguments: a command only when they make it complete (or it came as a slash command).
   if (!viaSlash && !(c.complete?.(i.args) ?? false)) return { kind: "answer" };
   if (!i.allowed) return { kind: "deny" };
-  if (c.flow) return c.flow === i.flowId ? { kind: "restart-or-continue" } : { kind: "switch", flowId: c.flow };
+  // A dialog's own command with a whole report after it (`上报隐患 泡里村… 灭火器过期`) reads it: run, then ask.
+  if (c.flow && !c.run) return c.flow === i.flowId ? { kind: "restart-or-continue" } : { kind: "switch", flowId: c.flow };
   return c.replaces?.includes(i.flowId) ? { kind: "replace" } : { kind: "run" };
 }
 

@@ -21,7 +21,7 @@ export function withoutPoliteOpening(norm: string): string {
 
 /** Emoji people answer a call with. */
 const ACK_EMOJI = /^(?:[👌👍🫡🙏✅✔☑🆗]|\p{Emoji_Modifier}|[\u200d\ufe0f])+$/u;
-const ACK_WORDS = /^(?:好的?|好滴|嗯|嗯嗯|ok|okay)?[\s,，、]*(?:已经?|均已|都已)?(?:收到|知悉|知道了?|明白了?|了解|已阅|阅)(?:了|啦|啊|哈|哦|喽)?(?:[\s,，、]*(?:谢谢|马上落实|立即落实|马上办|正在落实|会落实的?))?$/;
+const ACK_WORDS = /^(?:(?:好的?|好滴|嗯|嗯嗯|ok|okay)?[\s,，、]*(?:确认|已经?|均已|都已)?(?:收到|知悉|知道了?|明白了?|了解|已阅|阅)(?:了|啦|啊|哈|哦|喽)?(?:预警|通知|信息|消息)?(?:[\s,，、]*(?:谢谢|马上落实|立即落实|马上办|正在落实|会落实的?))?|ok|okay)$/;
 
 /**
  * 收到 however it is typed: `收到！`, `已收到`, `好的，收到`, `收到了`, `收到收到`, `👌`, `收到🫡`.

@@ -11,7 +11,7 @@ import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } fr
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { readChoice, yesNo } from "../core/answers.js";
 import { trimTrailing } from "../core/understand.js";
-import type { InputContext, Json, ParseResult, StepInput, StepMessage } from "../core/flow-types.js";
+import type { Answers, InputContext, Json, ParseResult, StepInput, StepMessage } from "../core/flow-types.js";
 
 function fail<T extends Json>(error: Say): ParseResult<T> {
   return { ok: false, error };
@@ -42,8 +42,14 @@ function choiceError(m: StepMessage, options: string[], r: { ambiguous: number[]
   return say("input.error.not_choice", { text: clip(m.text) });
 }
 
-/** `aliases`: other words for an option (`危化` → 危险化学品). */
-export function choice(options: readonly string[] | ((ctx: InputContext) => string[]), aliases: Readonly<Record<string, string>> = {}): StepInput<string> {
+/**
+ * `aliases`: other words for an option (`危化` → 危险化学品). `read`: the step's own reading
+ * when no option is named (`液化气` is 城镇燃气), and what else the answer says (`also`).
+ */
+export function choice(
+  options: readonly string[] | ((ctx: InputContext) => string[]), aliases: Readonly<Record<string, string>> = {},
+  read?: (norm: string) => { option?: string; also?: Answers } | undefined,
+): StepInput<string> {
   const list = (ctx: InputContext) => (typeof options === "function" ? options(ctx) : [...options]);
   return {
     kind: "choice",
@@ -51,9 +57,10 @@ export function choice(options: readonly string[] | ((ctx: InputContext) => stri
     choices: list,
     parse: (m, ctx) => {
       const opts = list(ctx);
-      const r = readChoice(m.norm, opts, aliases);
+      const own = read?.(m.norm);
+      const r = readChoice(m.norm, opts, aliases) ?? (own?.option !== undefined && opts.includes(own.option) ? { index: opts.indexOf(own.option) } : null);
       if (!r || !("index" in r)) return fail(choiceError(m, opts, r));
-      return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[r.index]) };
+      return { ok: true, value: z.enum(opts as [string, ...string[]]).parse(opts[r.index]), ...(own?.also ? { also: own.also } : {}) };
     },
     format: (v) => v,
   };
@@ -64,7 +71,9 @@ export function choice(options: readonly string[] | ((ctx: InputContext) => stri
  * never "已完成整改", so rewording an option in prompts/ changes no behaviour.
  * `also`: other ways people say an option ("通过" for 通过（销号）).
  */
-export function choiceOf<V extends string>(options: readonly { value: V; label: PromptKey; also?: readonly string[] }[]): StepInput<V> {
+export function choiceOf<V extends string>(
+  options: readonly { value: V; label: PromptKey; also?: readonly string[]; rest?: string }[],
+): StepInput<V> {
   const labels = (ctx: InputContext) => options.map((o) => ctx.t(sayKey(o.label)));
   return {
     kind: "choice",
@@ -73,9 +82,12 @@ export function choiceOf<V extends string>(options: readonly { value: V; label: 
     parse: (m, ctx) => {
       const s = trimTrailing(m.norm);
       const said = options.findIndex((o) => o.also?.includes(s));
-      const r = said >= 0 ? { index: said } : readChoice(m.norm, labels(ctx));
+      const head = said >= 0 ? null : restAfterWord(m.text, options.flatMap((o, i) => (o.rest ? (o.also ?? []).map((w) => [w, i] as const) : [])));
+      const r = said >= 0 ? { index: said } : head ? { index: head.index } : readChoice(m.norm, labels(ctx));
       if (!r || !("index" in r)) return fail(choiceError(m, labels(ctx), r));
-      return { ok: true, value: options[r.index]!.value };
+      const o = options[r.index]!;
+      // `不通过，灭火器还没换`: the words after the option answer its follow-up step (the reason).
+      return { ok: true, value: o.value, ...(o.rest && head?.rest ? { also: { [o.rest]: head.rest } } : {}) };
     },
     format: (v, ctx) => {
       const o = options.find((x) => x.value === v);
@@ -93,14 +105,30 @@ export function number(opts: { min?: number; max?: number; integer?: boolean } =
     kind: "number",
     hint: () => say("input.hint.number"),
     parse: (m) => {
-      const raw = m.norm.replace(/[个家处人次件起名户座]$/, "");
-      const n = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : parseSmallNumber(raw);
+      const n = readCount(m.norm);
       if (n === undefined || Number.isNaN(n)) return fail(m.text === "" ? say("input.error.empty") : say("input.error.not_number", { text: clip(m.text) }));
       const r = schema.safeParse(n);
       return r.success ? { ok: true, value: r.data } : fail(say("input.error.number_range", { min, max }));
     },
     format: (v) => String(v),
   };
+}
+
+const MEASURE = "[个家处人次件起名户座条项点]";
+/** Words around a count that do not change it: 共5处, 巡查了5家企业, 大约十个, 5。 */
+const COUNT_IN_WORDS = new RegExp(`^(?:共|总共|一共|合计|计|大约|约|大概|巡查了?|检查了?|发现了?|走访了?|有)?(-?\\d+|[零〇一二两三四五六七八九十百]+)(?:${MEASURE}(?:[\\u4e00-\\u9fa5]{0,4})?)?$`);
+
+/**
+ * A count as people type it: `5`, `五`, `5家`, `共5处`, `巡查了5家企业`; `没有` / `无` is 0.
+ * Shared with the one-message patrol (routines/quick.ts).
+ */
+export function readCount(norm: string): number | undefined {
+  const s = norm.replace(/\s+/g, "");
+  if (/^(没有|无|没|暂无|未发现|一个也没有|零)$/.test(s)) return 0;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  const m = COUNT_IN_WORDS.exec(s);
+  if (!m) return undefined;
+  return /^-?\d+$/.test(m[1]!) ? Number(m[1]) : parseSmallNumber(m[1]!);
 }
 
 const DateValue = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), time: z.string().regex(/^\d{2}:\d{2}$/).optional() });
@@ -251,17 +279,31 @@ export function location(): StepInput<{ lat: number; lng: number; label: string 
 }
 
 /** A yes/no question. */
-export function confirm(): StepInput<boolean> {
+/** Besides 是/否: how a yes-or-no question about a fact is answered (`有`, `没有`). */
+const FACT_YES = ["有", "有的", "已", "已经", "已完成", "做了"];
+const FACT_NO = ["没有", "没", "无", "未", "还没", "还没有", "没呢", "没做"];
+
+/** A yes-or-no question; `words` are this question's own answers (`巡查了` / `没巡查`). */
+export function confirm(words: { yes?: readonly string[]; no?: readonly string[] } = {}): StepInput<boolean> {
   return {
     kind: "confirm",
     hint: () => say("input.hint.confirm"),
     choices: (ctx) => [ctx.t(say("flow.value.yes")), ctx.t(say("flow.value.no"))],
     parse: (m, ctx) => {
-      const v = yesNo(m.norm, [ctx.t(say("flow.value.yes"))], [ctx.t(say("flow.value.no"))]);
+      const v = yesNo(m.norm, [ctx.t(say("flow.value.yes")), ...FACT_YES, ...(words.yes ?? [])], [ctx.t(say("flow.value.no")), ...FACT_NO, ...(words.no ?? [])]);
       return v === undefined ? fail(say("input.error.not_yes_no", { text: clip(m.text) })) : { ok: true, value: v };
     },
     format: (v, ctx) => ctx.t(say(v ? "flow.value.yes" : "flow.value.no")),
   };
+}
+
+/** `不通过，灭火器还没换` → the option said first (longest word wins) and the rest of the words. */
+function restAfterWord(text: string, words: readonly (readonly [string, number])[]): { index: number; rest: string } | null {
+  const t = text.normalize("NFKC").trim();
+  const hit = [...words].sort((a, b) => b[0].length - a[0].length).find(([w]) => t.startsWith(w) && /^[\s,，。:：;；、!！]/.test(t.slice(w.length)));
+  if (!hit) return null;
+  const rest = trimTrailing(t.slice(hit[0].length).replace(/^[\s,，。:：;；、!！]+/, "")).trim();
+  return [...rest].length >= 2 ? { index: hit[1], rest } : null;
 }
 
 export function clip(s: string, n = 20): string {

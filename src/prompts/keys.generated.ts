@@ -204,6 +204,7 @@ export const PROMPT_CATALOG = {
   "hazard.progress.describe": [],
   "hazard.progress.done": ["number"],
   "hazard.quick.describe": [],
+  "hazard.quick.past_deadline": ["date"],
   "hazard.quick.read": [],
   "hazard.rectify.ask.note": [],
   "hazard.rectify.ask.photos": [],

@@ -102,6 +102,9 @@ function addMonths(y: number, m: number, d: number, n: number): LocalDate {
  */
 export function parseChineseDate(input: string, now: Date, preferFuture = true, o: DateOptions = {}): DateParseResult {
   const text = input.replace(/\s+/g, "").replace(/[号]/g, "日")
+    // What a deadline is said with and does not change it: 限3天, 3天内完成整改, 月底前整改到位.
+    .replace(/^(限期|期限|限|在|须|需|要求|务必)(?=\S)/, "")
+    .replace(/(内|前|之前|以前|底|末|日|天|周[一二三四五六日天末])(完成整改|整改完成|整改完毕|整改到位|完成|整改|办结|落实)$/, "$1")
     // A deadline said with 前/之前/为止 after a date is that date: 12月10日前, 月底前, 周五之前.
     .replace(/(日|月底|月末|年底|年末|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天])(之前|以前|前|为止)$/, "$1");
   if (text === "") return { ok: false, error: { code: "empty" } };
@@ -116,6 +119,8 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true, 
   };
 
   let m: RegExpExecArray | null;
+  // At once: today (立即整改 is a deadline of today).
+  if (/^(立即|马上|立刻|即刻|当即|当天|当日|今天内|今日内|今天之内)(整改|处理|完成)?$/.test(text)) return { ok: true, value: { date: today } };
   const rel: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 大后天: 3, 昨天: -1, 昨日: -1, 前天: -2 };
   for (const [word, n] of Object.entries(rel).sort((a, b) => b[0].length - a[0].length)) {
     if (text.startsWith(word)) return withTime(addDays(today, n), text.slice(word.length));
@@ -169,6 +174,14 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true, 
     return withTime(addDays(today, delta), m[3]!);
   }
 
+  // 12月底 / 十二月末: that month's last day (this year, or next if it has passed).
+  m = new RegExp(`^${NUM}月(底|末|份内|内)$`).exec(text);
+  if (m) {
+    const mo = parseSmallNumber(m[1]!)!;
+    if (mo < 1 || mo > 12) return { ok: false, error: { code: "month", month: mo } };
+    const y = preferFuture && mo < p.month ? p.year + 1 : p.year;
+    return { ok: true, value: { date: `${y}-${pad(mo)}-${pad(daysInMonth(y, mo))}` } };
+  }
   m = /^(本月底|月底|月末)(.*)$/.exec(text);
   if (m) return withTime(`${p.year}-${pad(p.month)}-${pad(daysInMonth(p.year, p.month))}`, m[2]!);
 

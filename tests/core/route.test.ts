@@ -17,6 +17,10 @@ const C = {
   issue: cmd("warning-issue", { flow: "warning-issue" }),
   confirm: cmd("confirm-report", { outsideDialogs: true, run: async () => [] }),
   ack: cmd("warning-confirm", { run: async () => [], complete: (a) => /YJ-/.test(a) }),
+  /** 收到 as it is registered: it goes first and hands back what it has nothing to do with. */
+  yields: cmd("warning-confirm", { yields: true, run: async () => [] }),
+  /** 上报隐患 with a reader for a whole report after it. */
+  reportReads: cmd("hazard-report", { flow: "hazard-report", run: async () => [], complete: (a) => a.split(" ").length >= 3 }),
 };
 type Row = [string, Partial<InDialogInput> & { r: RouteResult<unknown> }, InDialogAction["kind"] | InDialogAction];
 const kw = (c: CommandDef, args = "", o: { exact?: boolean; viaSlash?: boolean; viaQuestion?: boolean } = {}): RouteResult<unknown> =>
@@ -56,6 +60,19 @@ const TABLE: Row[] = [
   ["村里隐患情况严重 at a text step (a description)", { r: kw(C.stats, "村里隐患情况严重", { viaQuestion: true }), args: "村里隐患情况严重", stepTakes: "text" }, "answer"],
   ["YH-… at the hazard-number step", { r: kw(C.hazard, "YH-20261125-0001", { viaQuestion: true }), args: "YH-20261125-0001", stepTakes: "parses" }, "answer"],
   ["YH-… at a text step", { r: kw(C.hazard, "YH-20261125-0001", { viaQuestion: true }), args: "YH-20261125-0001", stepTakes: "text" }, "run"],
+  // a word that is one of the step's options
+  ["销号 (bare) at 复查's result step, where it is an option", { r: kw(C.close), stepTakes: "option" }, "answer"],
+  ["销号 (bare) at a place step (any text parses there): the command", { r: kw(C.close), stepTakes: "parses" }, "run"],
+  ["/close (bare) at the option step: the command", { r: kw(C.close, "", { viaSlash: true }), stepTakes: "option" }, "run"],
+  ["发布预警 (bare) at an option step still asks to switch", { r: kw(C.issue), stepTakes: "option" }, { kind: "switch", flowId: "warning-issue" }],
+  // commands that go first and may hand the message back
+  ["收到 / 👌 (a yielding command) at an option step: it runs first", { r: kw(C.yields, "👌", { viaQuestion: true }), args: "👌", stepTakes: "option" }, "run"],
+  ["收到，但是… at a text step: it runs first", { r: kw(C.yields, "但是我们村没有接到通知"), args: "但是我们村没有接到通知" }, "run"],
+  ["a yielding command, not allowed: the usual refusal path", { r: kw(C.yields), allowed: false }, "deny"],
+  // a dialog's own word with a whole report after it
+  ["上报隐患 <whole report> inside the report: read it, then ask continue / restart", { r: kw(C.reportReads, "泡里村 山体滑坡 重大"), args: "泡里村 山体滑坡 重大" }, "run"],
+  ["上报隐患 <whole report> inside another dialog: read it, then ask keep / switch", { r: kw(C.reportReads, "泡里村 山体滑坡 重大"), args: "泡里村 山体滑坡 重大", flowId: "patrol" }, "run"],
+  ["上报隐患 很严重 (not a whole report) is an answer", { r: kw(C.reportReads, "很严重"), args: "很严重" }, "answer"],
 ];
 
 describe("routing inside a dialog (state × input → action)", () => {

@@ -7,7 +7,7 @@ import type { Access, CommandContext, CommandDef, StartFlow, WithFiles } from ".
 import type { Renderer } from "../../core/effects.js";
 import type { Actor } from "../../core/ports.js";
 import type { Answers, FlowDef } from "../../core/flow-types.js";
-import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVELS, move, SECTOR_ALIASES, SECTORS, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
+import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVEL_ANSWERS, LEVELS, move, SECTOR_ALIASES, SECTORS, sectorHinted, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
 import { parseQuickHazard } from "./quick.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
@@ -34,9 +34,9 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
     title: "hazard.title",
     steps: [
       { id: "place", prompt: "hazard.ask.place", label: "hazard.label.place", input: place() },
-      { id: "sector", prompt: "hazard.ask.sector", label: "hazard.label.sector", input: choice(SECTORS, SECTOR_ALIASES) },
+      { id: "sector", prompt: "hazard.ask.sector", label: "hazard.label.sector", input: choice(SECTORS, SECTOR_ALIASES, (n) => { const s = sectorHinted(n); return s ? { option: s } : undefined; }) },
       { id: "description", prompt: "hazard.ask.description", label: "hazard.label.description", input: text({ min: 4, max: 500 }) },
-      { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS) },
+      { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS, LEVEL_ANSWERS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
       { id: "unit", prompt: "hazard.ask.unit", label: "hazard.label.unit", input: text({ min: 2, max: 60 }) },
       { id: "deadline", prompt: "hazard.ask.deadline", label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
@@ -89,7 +89,7 @@ export const hazardReviewFlow: FlowDef<Tx> = {
     { id: "number", prompt: "hazard.ask.number", label: "hazard.label.number", input: hazardNo() },
     { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: choiceOf([
       { value: "pass", label: "hazard.review.result.pass", also: ["通过", "合格", "同意", "销号", "同意销号", "复查通过", "可以销号"] },
-      { value: "reject", label: "hazard.review.result.reject", also: ["不通过", "不合格", "退回", "退回整改", "驳回", "不同意", "复查不通过"] },
+      { value: "reject", label: "hazard.review.result.reject", also: ["不通过", "不合格", "退回", "退回整改", "驳回", "不同意", "复查不通过"], rest: "reason" },
     ]), next: (a) => (a.result === "reject" ? "reason" : null) },
     { id: "reason", prompt: "hazard.review.ask.reason", label: "hazard.review.label.reason", input: text({ min: 2, max: 300 }) },
   ],
@@ -218,6 +218,13 @@ const quickReportComplete = (a: string) => {
   return q.place !== undefined && q.level !== undefined && [...(q.description ?? "")].length >= 4;
 };
 
+/** `隐患泡里村加油站 灭火器过期`: the keyword glued to a report with a place and a description. */
+const gluedReport = (norm: string) => {
+  if (!/^隐患[^\s:：,，台]/.test(norm)) return false;
+  const q = parseQuickHazard(norm.slice(2), new Date(0));
+  return q.place !== undefined && [...(q.description ?? "")].length >= 4;
+};
+
 /** The hazard number a command starts with (typed any way people type it). */
 function numberArg(args: string): string | null {
   return leadingHazardNumber(args)?.number ?? null;
@@ -236,6 +243,23 @@ export function hazardLedgerRenderer(o: { db: Db; dataDir: string }): Renderer {
   };
 }
 
+/** The one-message report: the dialog opens with what it read, asking only for the rest. */
+function quickReport(ctx: CommandContext<Tx>, isWorkday?: Workdays): StartFlow {
+  // (Taken by `matches`, the args are the whole message, 隐患 and all.)
+  const q = parseQuickHazard(ctx.args.replace(/^隐患(?=[^\s:：,，])/, ""), ctx.now, isWorkday ? { isWorkday } : {});
+  const answers: Answers = {};
+  if (q.place) answers.place = { text: q.place };
+  if (q.sector) answers.sector = q.sector;
+  if (q.description && [...q.description].length >= 4) answers.description = q.description;
+  if (q.level) answers.level = q.level;
+  if (q.unit) answers.unit = q.unit;
+  if (q.deadline) answers.deadline = { date: q.deadline };
+  const intro: Say[] = Object.keys(answers).length ? [say("hazard.quick.read")] : [];
+  // A date already past is not taken as the deadline, and not hidden in the description either.
+  if (q.pastDeadline) intro.push(say("hazard.quick.past_deadline", { date: formatLocalDateCn(q.pastDeadline) }));
+  return startWith("hazard-report", answers, intro);
+}
+
 export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
   return [
     {
@@ -247,11 +271,17 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
         return { render: { kind: "hazard-ledger", params: { region: ctx.actor.regionPath!, period: ctx.args } } };
       },
     },
-    { id: "hazard-report", keywords: ["上报隐患", "隐患上报"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report" },
+    {
+      id: "hazard-report", keywords: ["上报隐患", "隐患上报", "报隐患", "报个隐患", "报告隐患", "上报一个隐患"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report",
+      // `上报隐患 泡里村加油站 灭火器过期`: what follows the words is read as the one-message report.
+      complete: quickReportComplete,
+      run: async (ctx) => quickReport(ctx, isWorkday),
+    },
     {
       id: "hazard", complete: (a) => hasHazardNumber(a) || quickReportComplete(a), keywords: ["隐患"], slash: ["hazard"], describe: "hazard.quick.describe", permission: "member", opens: ["hazard-report"],
       // "YH-20261125-0001 照片" or "隐患YH-…" (no space) ask about that hazard too.
-      matches: (norm) => /^(查看|看看|看一下|看下|查一下|查询|查|看)?\s*(一下)?\s*(隐患)?\s*(编号)?\s*[:：,，]?\s*y\s*h\s*[-_—–·.]?\s*\d{8}/.test(norm),
+      // And `隐患泡里村加油站 灭火器过期` (no space after 隐患) is a report that names its place and what is wrong.
+      matches: (norm) => /^(查看|看看|看一下|看下|查一下|查询|查|看)?\s*(一下)?\s*(隐患)?\s*(编号)?\s*[:：,，]?\s*y\s*h\s*[-_—–·.]?\s*\d{8}/.test(norm) || gluedReport(norm),
       checks: [{ action: "hazard.view", target: "hazard" }, { action: "hazard.photos", target: "hazard" }, { action: "hazard.report", target: "hazard" }],
       run: async (ctx) => {
         // A number anywhere ("隐患 YH-… 照片", "看下YH-…的照片") asks about that hazard; else it is a report.
@@ -259,15 +289,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
         if (f) return ASKS_FOR_PHOTOS.test(`${f.before}${f.rest}`) ? sendPhotos(ctx, f.number) : showHazard(ctx, f.number);
         const no = await ctx.access("hazard.report", {}, { entity: "command", id: "hazard-report" });
         if (no) return no;
-        const q = parseQuickHazard(ctx.args, ctx.now, isWorkday ? { isWorkday } : {});
-        const answers: Answers = {};
-        if (q.place) answers.place = { text: q.place };
-        if (q.sector) answers.sector = q.sector;
-        if (q.description && [...q.description].length >= 4) answers.description = q.description;
-        if (q.level) answers.level = q.level;
-        if (q.unit) answers.unit = q.unit;
-        if (q.deadline) answers.deadline = { date: q.deadline };
-        return startWith("hazard-report", answers, Object.keys(answers).length ? [say("hazard.quick.read")] : []);
+        return quickReport(ctx, isWorkday);
       },
     },
     {

@@ -24,6 +24,33 @@ export const SECTOR_ALIASES: Record<string, Sector> = {
 export const LEVELS = ["一般", "重大"] as const;
 export type HazardLevel = (typeof LEVELS)[number];
 
+/** A level said as a level (`一般隐患`): read by both the level step and the one-message report. */
+export const LEVEL_NAMES: Record<string, HazardLevel> = { 一般隐患: "一般", 重大隐患: "重大", 一般事故隐患: "一般", 重大事故隐患: "重大" };
+/** Answers to "隐患等级？" that only make sense as an answer to it (not read out of a one-message report). */
+export const LEVEL_ANSWERS: Record<string, HazardLevel> = { ...LEVEL_NAMES, 普通: "一般", 较小: "一般", 轻微: "一般", 一般的: "一般", 不严重: "一般", 严重: "重大", 很严重: "重大", 特别严重: "重大", 重大的: "重大" };
+/** Words for a level this bureau does not grade by (`较大`): the level is asked, not guessed. */
+export const UNGRADED_LEVELS = ["较大", "较大隐患"];
+
+/** Words inside a description that name one sector beyond doubt (also an answer to the sector step: `液化气`). */
+export const SECTOR_HINTS: [RegExp, Sector][] = [
+  [/灭火器|消防栓|消火栓|消防通道|安全出口|疏散通道|应急照明|消防设施|电动车.*充电/, "人员密集场所/消防"],
+  [/燃气|液化气|液化石油气|天然气|煤气|气瓶/, "城镇燃气"],
+  [/电梯|锅炉|压力容器|起重机|叉车/, "特种设备"],
+  [/危化品|危险化学品|化学品|储罐|加油站|加气站|油库/, "危险化学品"],
+  [/烟花|爆竹/, "烟花爆竹"],
+  [/脚手架|塔吊|基坑|高支模/, "建筑施工"],
+  [/滑坡|塌方|泥石流|山体|崩塌|内涝/, "防汛/地质灾害"],
+  [/野外用火|烧荒|林区|祭祀用火|森林火灾|山火|林火/, "森林防火"],
+  [/化粪池|窨井|污水池|有限空间|地窖/, "有限空间"],
+  [/尾矿|采石/, "非煤矿山"],
+];
+
+/** The one sector words name beyond doubt, if any. */
+export function sectorHinted(text: string): Sector | undefined {
+  const hits = new Set(SECTOR_HINTS.filter(([re]) => re.test(text)).map(([, s]) => s));
+  return hits.size === 1 ? [...hits][0]! : undefined;
+}
+
 export const STATUSES = ["待整改", "整改中", "已整改", "已销号"] as const;
 export type HazardStatus = (typeof STATUSES)[number];
 export const OPEN_STATUSES: readonly HazardStatus[] = ["待整改", "整改中"];

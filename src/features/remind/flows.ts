@@ -12,9 +12,31 @@ import type { TickJob } from "../../core/jobs.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
 import { choice, clockTime, date, text } from "../inputs.js";
-import type { FlowDef } from "../../core/flow-types.js";
+import type { Answers, FlowDef, InputContext } from "../../core/flow-types.js";
 
 type DateAnswer = { date: string; time?: string };
+
+const whenInput = date({ maxDaysAhead: 366 });
+const contentInput = text({ min: 2, max: 200 });
+
+/**
+ * `提醒我 明天9点 交巡查日报` (or the time last): the when and the what, read by the
+ * dialog's own date and content steps; null when no when is found (the dialog asks).
+ */
+export function readQuickReminder(args: string, now: Date): Answers | null {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  const ctx = { now, answers: {}, t: () => "" } as unknown as InputContext;
+  for (let n = Math.min(3, words.length - 1); n >= 1; n--) {
+    for (const [when, what] of [[words.slice(0, n), words.slice(n)], [words.slice(-n), words.slice(0, -n)]] as const) {
+      const w = when.join("");
+      const d = whenInput.parse({ text: w, norm: w.normalize("NFKC").toLowerCase(), attachments: [] }, ctx);
+      const content = what.join(" ");
+      const c = contentInput.parse({ text: content, norm: content, attachments: [] }, ctx);
+      if (d.ok && c.ok) return { date: d.value, content: c.value };
+    }
+  }
+  return null;
+}
 
 export const remindFlow: FlowDef<Tx> = {
   id: "remind",
@@ -41,7 +63,15 @@ export const remindFlow: FlowDef<Tx> = {
 };
 
 export const remindCommands: CommandDef<Tx>[] = [
-  { id: "remind", essential: true, keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", permission: "member", flow: "remind" },
+  {
+    id: "remind", essential: true, keywords: ["工作提醒", "登记提醒", "提醒我"], slash: ["remind"], describe: "remind.describe", permission: "member", flow: "remind",
+    // A when and a what (`提醒我 明天9点 交巡查日报`): a reminder of its own, also inside another dialog.
+    complete: (a) => a.trim().split(/\s+/).length >= 2,
+    run: async (ctx) => {
+      const answers = readQuickReminder(ctx.args, ctx.now);
+      return { startFlow: "remind", answers: answers ?? (ctx.args.trim().length >= 2 ? { content: ctx.args.trim() } : {}) };
+    },
+  },
   {
     id: "reminders", keywords: ["我的提醒"], slash: ["reminders"], describe: "remind.list.describe", permission: "member",
     run: async (ctx) => {

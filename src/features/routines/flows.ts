@@ -42,7 +42,7 @@ export function patrolFlow(d: RoutineDeps): FlowDef<Tx> {
     permission: "routine.patrol",
     title: "patrol.title",
     steps: [
-      { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm(), next: (a) => (a.patrolled ? "visited" : "notes") },
+      { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm({ yes: ["巡查了", "已巡查", "查了", "巡了", "去了", "已巡", "巡查过了"], no: ["没巡查", "未巡查", "没去", "今天没去", "没查", "没巡", "今天没巡查"] }), next: (a) => (a.patrolled ? "visited" : "notes") },
       { id: "visited", prompt: "patrol.ask.visited", label: "patrol.label.visited", input: number({ min: 0, max: 500 }) },
       { id: "names", prompt: "patrol.ask.names", label: "patrol.label.names", input: text({ min: 2, max: 300 }), optional: true },
       { id: "hazards", prompt: "patrol.ask.hazards", label: "patrol.label.hazards", input: number({ min: 0, max: 100 }) },
@@ -89,7 +89,7 @@ export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
     {
       id: "patrol", complete: (a) => parseQuickPatrol(a) !== null, replaces: ["patrol"],
       // Written without a space or as a sentence: 巡查正常, 今天巡查了5家企业，发现隐患1处.
-      matches: (norm) => /^(今天|今日)?(已经?)?(巡查|巡检)/.test(norm) && parseQuickPatrol(norm) !== null, keywords: ["巡查", "日报", "巡查日报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
+      matches: (norm) => /^(今天|今日)?(已经?)?(巡查|巡检)/.test(norm) && parseQuickPatrol(norm) !== null, keywords: ["巡查", "日报", "巡查日报", "报巡查", "交巡查", "报日报", "交日报", "报巡查日报", "巡查上报"], slash: ["patrol"], describe: "patrol.describe", permission: "routine.patrol", opens: ["patrol"],
       run: async (ctx): Promise<Say[] | StartFlow> => {
         const q = parseQuickPatrol(ctx.args);
         if (q) return patrolRecorded(ctx.tx, d, ctx.actor, q, ctx.now);

@@ -65,7 +65,7 @@ export function windowOf(key: string, cfg: RoutineConfig): Window {
 
 const N = "(\\d{1,3}|[零〇一二两三四五六七八九十]{1,3})";
 const VISITED = new RegExp(`(?:检查|走访|巡查|巡检|查|去|看|跑)?了?\\s*${N}\\s*(?:家|户|处|个)(?:企业|单位|场所|门店|商户|工厂)?`);
-const HAZARDS = [new RegExp(`(?:发现|查出|排查出?|有)?\\s*隐患\\s*${N}\\s*(?:处|个|条|项)`), new RegExp(`(?:发现|查出|排查出?|有)\\s*${N}\\s*(?:处|个|条|项)\\s*隐患`)];
+const HAZARDS = [new RegExp(`(?:发现|查出|排查出?|有)?\\s*隐患\\s*${N}\\s*(?:处|个|条|项)?`), new RegExp(`(?:发现|查出|排查出?|有)?\\s*${N}\\s*(?:处|个|条|项)\\s*隐患`)];
 const NONE = /(无|没有|未发现|没发现)(异常|隐患|问题)|^(正常|一切正常|均正常|情况正常|都正常|无|没问题)$/;
 
 /**
@@ -79,8 +79,9 @@ export function parseQuickPatrol(args: string): { patrolled: boolean; visited: n
     .replace(/^(?:今天|今日)?(?:已经?)?(?:巡查|巡检)(?:了)?[\s,，:：]*/, "")
     .replace(/[\s。.!！~～]+$/u, "").replace(/\p{Extended_Pictographic}+$/u, "").trim();
   if (t === "") return null;
-  if (/^(未巡查|没有巡查|没巡查|今天未巡查)/.test(t)) {
-    const notes = t.replace(/^(今天)?(未巡查|没有巡查|没巡查)[\s,，:：]*/, "").trim();
+  const not = /^(?:今天|今日)?(?:未巡查|没有巡查|没巡查|没去巡查|未巡|没巡|没去)[\s,，:：]*/;
+  if (not.test(t)) {
+    const notes = t.replace(not, "").trim();
     return { patrolled: false, visited: 0, hazards: 0, ...(notes ? { notes } : {}) };
   }
   const num = (s: string) => parseSmallNumber(s) ?? 0;

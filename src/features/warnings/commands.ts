@@ -3,7 +3,7 @@
  * 收到 (confirm; the group tallies follow), 预警 YJ-… (status), 解除预警, 升级预警.
  */
 import { isAcknowledgement } from "../../core/understand.js";
-import type { CommandContext, CommandDef, StartFlow, WithFiles } from "../../core/commands.js";
+import type { CommandContext, CommandDef, Pass, StartFlow, WithFiles } from "../../core/commands.js";
 import type { OutboxItem } from "../../core/ports.js";
 import { within } from "../org/rules.js";
 import { toGroup } from "../org/notify.js";
@@ -39,11 +39,15 @@ async function refreshTallies(tx: Tx, w: repo.WarningRow, regionPath: string, t:
 /** WeChat shows a notice's one button as "回复 1": a bare 1 is that button, 收到. */
 const PRESSED_ONE = /^(1|一)[。.!！]?$/;
 
-async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow> {
+async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow | Pass> {
   const n = findWarningNumber(ctx.args)?.number;
   const open = await repo.openTargetsOf(ctx.tx, ctx.actor.personId!, n);
   // "收到" is everyday group talk: with nothing to confirm, say nothing there; a bare "1" was not about a warning.
-  if (open.length === 0) return { says: ctx.chat.chatKind === "group" ? [] : PRESSED_ONE.test(ctx.args) ? [say("core.unknown", { text: ctx.args })] : [say("warning.nothing_to_confirm")] };
+  if (open.length === 0) {
+    // Inside a dialog it was an answer (`👌` for 是, `1` for the first option).
+    if (ctx.inDialog) return { pass: true };
+    return { says: ctx.chat.chatKind === "group" ? [] : PRESSED_ONE.test(ctx.args) ? [say("core.unknown", { text: ctx.args })] : [say("warning.nothing_to_confirm")] };
+  }
   const out: Say[] = [];
   const tallies: OutboxItem[] = [];
   let measuresFor: string | null = null;
@@ -90,7 +94,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
-    { id: "warning-confirm", essential: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: (norm) => isAcknowledgement(norm) || PRESSED_ONE.test(norm), run: confirm },
+    { id: "warning-confirm", essential: true, yields: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: (norm) => isAcknowledgement(norm) || PRESSED_ONE.test(norm), run: confirm },
     {
       id: "warning-status", complete: (a) => a.trim() !== "", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {

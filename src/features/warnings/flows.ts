@@ -14,7 +14,7 @@ import type { Tx } from "../../store/db.js";
 import { findRegion } from "../org/index.js";
 import { toLocalDate } from "../../time/shanghai.js";
 import * as repo from "./repo.js";
-import { parseCycleSettings, WARNING_LEVELS, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";
+import { levelIn, parseCycleSettings, WARNING_LEVEL_ALIASES, WARNING_LEVELS, WARNING_TYPE_ALIASES, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";
 import { tallyKey, tallyText } from "./status.js";
 
 export type WarningSettings = Record<WarningLevel, CycleSettings>;
@@ -42,8 +42,9 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
     id: "warning-issue",
     title: "warning.title",
     steps: [
-      { id: "type", prompt: "warning.ask.type", label: "warning.label.type", input: choice(WARNING_TYPES) },
-      { id: "level", prompt: "warning.ask.level", label: "warning.label.level", input: choice(WARNING_LEVELS) },
+      // `暴雨橙色预警` at the type step is the level too.
+      { id: "type", prompt: "warning.ask.type", label: "warning.label.type", input: choice(WARNING_TYPES, WARNING_TYPE_ALIASES, (n) => { const l = levelIn(n); return l ? { also: { level: l } } : undefined; }) },
+      { id: "level", prompt: "warning.ask.level", label: "warning.label.level", input: choice(WARNING_LEVELS, WARNING_LEVEL_ALIASES) },
       { id: "text", prompt: "warning.ask.text", label: "warning.label.text", input: text({ min: 6, max: 1000 }) },
       { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: text({ min: 2, max: 200 }) },
       { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES)) },

@@ -5,9 +5,38 @@
 import { foldFullWidth, stripArgStart } from "../../core/normalize.js";
 import { say, type Say } from "../../prompts/catalog.js";
 
-export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "其他"] as const;
+export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "暴雪", "雷电", "冰雹", "大雾", "其他"] as const;
 export const WARNING_LEVELS = ["蓝", "黄", "橙", "红"] as const;
 export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+/** Other words for a type, read by the type step and the official text alike. */
+export const WARNING_TYPE_ALIASES: Record<string, (typeof WARNING_TYPES)[number]> = {
+  森林火灾: "森林火险", 山火: "森林火险", 林火: "森林火险", 森林防火: "森林火险", 地灾: "地质灾害", 滑坡: "地质灾害", 山体滑坡: "地质灾害",
+  泥石流: "地质灾害", 崩塌: "地质灾害", 洪水: "山洪", 山洪灾害: "山洪", 强降雨: "暴雨", 降雨: "暴雨", 大雨: "暴雨", 雷雨大风: "大风",
+  雷暴: "雷电", 强对流: "雷电", 霜冻: "其他", 道路结冰: "其他", 沙尘暴: "其他", 霾: "其他", 低温: "寒潮", 降温: "寒潮", 旱情: "干旱",
+};
+
+/**
+ * A level as warnings are graded: colour, or the response grade (Ⅳ级 蓝 … Ⅰ级 红) in
+ * Roman, Chinese or Arabic numerals. Read by the level step and the official text alike.
+ */
+export const WARNING_LEVEL_ALIASES: Record<string, WarningLevel> = Object.fromEntries(
+  (["蓝", "黄", "橙", "红"] as const).flatMap((c, i) => {
+    const grade = 4 - i;
+    const roman = ["", "i", "ii", "iii", "iv"][grade]!;
+    const cn = ["", "一", "二", "三", "四"][grade]!;
+    return [`${c}色`, `${c}色预警`, `${c}色预警信号`, `${roman}级`, `${cn}级`, `${grade}级`, `${roman}级预警`, `${cn}级预警`].map((w) => [w, c]);
+  }),
+);
+
+/** The level said in a text (`暴雨橙色预警`, `Ⅲ级`), if one and only one. */
+export function levelIn(text: string): WarningLevel | undefined {
+  const t = text.normalize("NFKC").toLowerCase();
+  const colour = new Set([...t.matchAll(/(蓝|黄|橙|红)色/g)].map((m) => m[1] as WarningLevel));
+  const graded = new Set([...t.matchAll(/(iv|iii|ii|i|四|三|二|一|[1-4])级/g)].map((m) => WARNING_LEVEL_ALIASES[`${m[1]}级`]!));
+  const all = new Set([...colour, ...graded]);
+  return all.size === 1 ? [...all][0] : undefined;
+}
 
 export interface CycleSettings {
   recallMinutes: number;
@@ -35,7 +64,7 @@ export function parseOfficialWarning(text: string): { type?: string; level?: War
   const t = text.normalize("NFKC");
   const m = /(暴雨|台风|寒潮|大风|干旱|高温|森林火险|森林火灾|地质灾害|山洪)(?:灾害)?(?:气象风险)?(蓝|黄|橙|红)色?预警/.exec(t);
   if (!m) {
-    const level = /(蓝|黄|橙|红)色预警/.exec(t)?.[1] as WarningLevel | undefined;
+    const level = levelIn(t);
     const type = WARNING_TYPES.find((x) => x !== "其他" && t.includes(x));
     return { ...(type ? { type } : {}), ...(level ? { level } : {}) };
   }
