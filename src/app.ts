@@ -18,7 +18,7 @@ import { rollupCommands, rollupJobs, statsCommand } from "./features/stats/comma
 import { warningCommands, warningIssueFlow, warningJob, warningMeasuresFlow, type WarningSettings } from "./features/warnings/index.js";
 import path from "node:path";
 import { rosterIdentity } from "./features/org/identity.js";
-import type { CommandDef } from "./core/commands.js";
+import type { CommandDef, HelpTopic } from "./core/commands.js";
 import type { FlowDef } from "./core/flow-types.js";
 import { ConfigError, type Env } from "./config/env.js";
 import { dayInfo } from "./domain/calendar.js";
@@ -61,9 +61,12 @@ export interface AppOptions {
 export function commandRegistry(config: BotConfig, dataDir: string): CommandDef<Tx>[] {
   const routineDeps = { routines: config.routines, calendar: config.calendar };
   const isWorkday = (d: string) => dayInfo(d, config.calendar).workday;
+  // Each feature's commands under its heading in 帮助.
+  const under = (topic: HelpTopic, cs: CommandDef<Tx>[]) => cs.map((c) => ({ topic, ...c }));
   return [
-    ...orgCommands, ...hazardCommands(isWorkday), ...routineCommands(routineDeps), ...dutyCommands(config.duty), ...warningCommands(config.warnings as WarningSettings),
-    ...rollupCommands(), statsCommand({ patrol: config.routines.patrol }), ...remindCommands,
+    ...under("hazard", hazardCommands(isWorkday)), ...under("routine", routineCommands(routineDeps)), ...under("duty", dutyCommands(config.duty)),
+    ...under("warning", warningCommands(config.warnings as WarningSettings)), ...under("stats", [...rollupCommands(), statsCommand({ patrol: config.routines.patrol })]),
+    ...under("other", remindCommands), ...under("org", orgCommands),
   ];
 }
 

@@ -47,9 +47,11 @@ export function readChoice(norm: string, options: string[], aliases: Readonly<Re
   const all = options.map((_, i) => i);
   // An option said inside more words: the longest such options (`防汛/地质灾害` over `防汛`-like parts).
   // The longest part said wins: `不通过，还没换` is 不通过, though 通过 is inside it too.
-  const longest = (i: number) => Math.max(0, ...parts(folded[i]!).filter((p) => typed.includes(p)).map((p) => p.length));
+  // A part said with a negation before it (`没有情况` for 有情况, `不通过` aside) is not said.
+  const saidIn = (p: string) => typed.split(p).slice(0, -1).some((before) => !/[没无未不非]$/.test(before));
+  const longest = (i: number) => Math.max(0, ...parts(folded[i]!).filter(saidIn).map((p) => p.length));
   const said = all.filter((i) => longest(i) > 0);
-  const inside = said.filter((i) => !said.some((j) => j !== i && longest(j) > longest(i) && parts(folded[j]!).some((p) => typed.includes(p) && p.includes(bestPart(folded[i]!, typed)))));
+  const inside = said.filter((i) => !said.some((j) => j !== i && longest(j) > longest(i) && parts(folded[j]!).some((p) => saidIn(p) && p.includes(bestPart(folded[i]!, typed)))));
   if (inside.length === 1) return { index: inside[0]! };
   const containing = typed.length >= 2 ? all.filter((i) => folded[i]!.includes(typed)) : [];
   if (containing.length) return unique(containing);

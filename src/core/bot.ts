@@ -8,7 +8,7 @@ import * as engine from "./engine.js";
 import type { FlowState, Reply } from "./engine.js";
 import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
-import { matchCommand, stripArgStart, type CommandDef, type StartFlow } from "./commands.js";
+import { HELP_TOPICS, matchCommand, stripArgStart, type CommandDef, type StartFlow } from "./commands.js";
 import { routeInDialog } from "./route.js";
 import { trimTrailing } from "./understand.js";
 import { KeyedQueue } from "./keyed-queue.js";
@@ -86,7 +86,7 @@ export class Core<Tx> {
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
-    this.help = { id: "help", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, /^(全部|所有|all|更多)$/.test(trimTrailing(ctx.args.trim()))) };
+    this.help = { id: "help", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, ctx.args) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -487,15 +487,33 @@ export class Core<Tx> {
    * member uses, `essential`), so a grid member reads a dozen lines, not forty;
    * `帮助 全部` lists everything they may use.
    */
-  private helpText(actor: Actor, all = false): Say[] {
-    const lines: Say[] = [say("core.help.header")];
-    lines.push(say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) }));
-    if (actor.personId !== undefined && !actor.active) lines.push(say("core.inactive"));
+  /**
+   * 帮助: what this person can use, one line per heading (隐患：上报隐患 · 整改 · 我的隐患), so it
+   * fits a phone screen; `帮助 全部` lists each with its description, `帮助 上报隐患` explains one.
+   */
+  private helpText(actor: Actor, ask = ""): Say[] {
     const usable = this.commands.filter((c) => this.allowed(c, actor) && !c.hidden?.(actor));
-    const own = (c: CommandDef<Tx>) => c.id === "help" || c.essential === true || !["public", "member"].includes(c.permission);
-    const shown = all ? usable : usable.filter(own);
-    for (const c of shown) lines.push(say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) }));
-    if (shown.length < usable.length) lines.push(say("core.help.more", { count: usable.length - shown.length }));
+    const item = (c: CommandDef<Tx>) => say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) });
+    const wanted = trimTrailing(ask.trim());
+    if (wanted !== "" && !/^(全部|所有|all|更多)$/.test(wanted)) {
+      const one = matchCommand(wanted, this.commands);
+      if (one.kind === "command" && one.match.command.id !== "help") {
+        const c = one.match.command;
+        return this.allowed(c, actor) ? [item(c)] : [item(c), say("core.not_allowed", { command: commandWord(c) })];
+      }
+    }
+    const lines: Say[] = [say("core.help.header"), say("core.help.identity", { name: actor.name, roles: actor.roles.length ? actor.roles.join("、") : this.t(say("core.roles.none")) })];
+    if (actor.personId !== undefined && !actor.active) lines.push(say("core.inactive"));
+    // A few commands (before binding: 帮助, 绑定) are listed with what they do; more go under headings.
+    if (wanted !== "" || usable.length <= 4) {
+      for (const c of usable) lines.push(item(c));
+    } else {
+      for (const topic of HELP_TOPICS) {
+        const words = usable.filter((c) => c.id !== "help" && (c.topic ?? "other") === topic).map((c) => c.keywords[0] ?? `/${c.slash[0]}`);
+        if (words.length) lines.push(say("core.help.topic_line", { topic: this.t(say(`core.help.topic.${topic}`)), words: words.join(" · ") }));
+      }
+      lines.push(say("core.help.more"));
+    }
     lines.push(say(actor.personId === undefined ? "core.help.bind_hint" : "core.help.footer"));
     return lines;
   }

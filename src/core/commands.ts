@@ -61,6 +61,8 @@ export interface CommandDef<Tx = unknown> {
    * Read by the permission-matrix test and the README's permission section.
    */
   checks?: { action: string; target: TargetKind }[];
+  /** The heading it is listed under in 帮助 (default: 其他). */
+  topic?: HelpTopic;
   /** Listed in 帮助 for every member, though anyone may use it (收到, 我的隐患); others of `member`/`public` wait for 帮助 全部. */
   essential?: boolean;
   /** Left out of the help list for this person (e.g. 绑定 once bound). */
@@ -87,6 +89,10 @@ export interface CommandDef<Tx = unknown> {
 export interface Pass {
   pass: true;
 }
+
+/** The headings of 帮助, in their order. */
+export const HELP_TOPICS = ["hazard", "routine", "duty", "warning", "stats", "other", "org"] as const;
+export type HelpTopic = (typeof HELP_TOPICS)[number];
 
 export type TargetKind = "hazard" | "warning" | "person" | "group" | "region" | "colleague" | "shift";
 

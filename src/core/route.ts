@@ -58,9 +58,9 @@ export function routeInDialog<Tx>(i: InDialogInput<Tx>): InDialogAction {
   if (c.outsideDialogs && !viaSlash) return { kind: "answer" };
   if (c.id === "help") return bare || viaSlash ? { kind: "help" } : { kind: "answer" };
   if (bare) {
+    // A word the step reads as one of its options answers it: `销号` at 复查's result, `零报告` at 零报告's own question.
+    if (i.stepTakes === "option" && !viaSlash && (!c.flow || opensFlow(c, i.flowId))) return { kind: "answer" };
     if (opensFlow(c, i.flowId)) return { kind: "restart-or-continue" };
-    // A word the step reads as one of its options (`销号` at 复查's result) answers it.
-    if (i.stepTakes === "option" && !c.flow && !viaSlash) return { kind: "answer" };
     if (!i.allowed) return { kind: "deny" };
     if (c.flow) return { kind: "switch", flowId: c.flow };
     return { kind: "run" };

@@ -279,9 +279,8 @@ export function location(): StepInput<{ lat: number; lng: number; label: string 
 }
 
 /** A yes/no question. */
-/** Besides 是/否: how a yes-or-no question about a fact is answered (`有`, `没有`). */
-const FACT_YES = ["有", "有的", "已", "已经", "已完成", "做了"];
-const FACT_NO = ["没有", "没", "无", "未", "还没", "还没有", "没呢", "没做"];
+/** How a question "did you …?" is answered besides 是/否 (`有`, `没有`): for `confirm(DID)`. Not for "is there no …?" questions, where 没有 is 是. */
+export const DID = { yes: ["有", "有的", "已", "已经", "已完成", "做了"], no: ["没有", "没", "无", "未", "还没", "还没有", "没呢", "没做"] } as const;
 
 /** A yes-or-no question; `words` are this question's own answers (`巡查了` / `没巡查`). */
 export function confirm(words: { yes?: readonly string[]; no?: readonly string[] } = {}): StepInput<boolean> {
@@ -290,7 +289,7 @@ export function confirm(words: { yes?: readonly string[]; no?: readonly string[]
     hint: () => say("input.hint.confirm"),
     choices: (ctx) => [ctx.t(say("flow.value.yes")), ctx.t(say("flow.value.no"))],
     parse: (m, ctx) => {
-      const v = yesNo(m.norm, [ctx.t(say("flow.value.yes")), ...FACT_YES, ...(words.yes ?? [])], [ctx.t(say("flow.value.no")), ...FACT_NO, ...(words.no ?? [])]);
+      const v = yesNo(m.norm, [ctx.t(say("flow.value.yes")), ...(words.yes ?? [])], [ctx.t(say("flow.value.no")), ...(words.no ?? [])]);
       return v === undefined ? fail(say("input.error.not_yes_no", { text: clip(m.text) })) : { ok: true, value: v };
     },
     format: (v, ctx) => ctx.t(say(v ? "flow.value.yes" : "flow.value.no")),

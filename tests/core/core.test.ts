@@ -26,8 +26,10 @@ describe("help and routing", () => {
     const b = await bot();
     const [kw] = await b.send("u1", "帮助");
     const [slash] = await b.send("u1", "/help");
-    expect(kw!.text).toContain("工作提醒（/remind）");
+    expect(kw!.text).toContain("提醒：工作提醒 · 我的提醒");
     expect(slash!.text).toBe(kw!.text);
+    const [one] = await b.send("u1", "帮助 工作提醒");
+    expect(one!.text).toContain("工作提醒（/remind）— 登记一条到点提醒");
   });
 
   it("starts the same flow from the keyword and the slash command", async () => {

@@ -108,14 +108,29 @@ describe("帮助 for this person's work", () => {
   it("a grid member reads his own commands (a page, not forty lines); 帮助 全部 lists the rest", async () => {
     const { say } = await bot();
     const help = (await say("帮助")).split("\n");
-    expect(help.length).toBeLessThanOrEqual(17);
-    expect(help.join("\n")).toContain("上报隐患（/report）");
-    expect(help.join("\n")).toContain("收到（/ack）");
-    expect(help.join("\n")).not.toContain("群信息（/groupinfo）");
-    expect(help.at(-2)).toMatch(/^另有\d+项常用以外的功能，发送「帮助 全部」查看。$/);
+    expect(help.length).toBeLessThanOrEqual(15);
+    expect(help).toContain("隐患：上报隐患 · 隐患 · 整改 · 我的隐患 · 隐患台账 · 进展");
+    expect(help).toContain("预警：收到");
+    // Nobody else's work: no 发布预警, no 复查, no roster import for a grid member.
+    expect(help.join("\n")).not.toMatch(/发布预警|复查|导入花名册/);
+    expect(help.at(-2)).toBe("发送「帮助 上报隐患」看某一项怎么用，「帮助 全部」看全部说明。");
     const all = await say("帮助 全部");
     expect(all).toContain("群信息（/groupinfo）");
-    expect(all).not.toContain("帮助 全部」查看");
+    expect(all).toContain("上报隐患（/report）— 按提示上报一处隐患");
+    // One command explained; one this person may not use says so.
+    expect(await say("帮助 整改")).toContain("整改（/rectify）— 提交整改进度");
+    expect(await say("帮助 发布预警")).toContain("你没有使用「发布预警」的权限");
+  });
+
+  it("a leader's 帮助 fits a phone screen too, under headings", async () => {
+    const b = await startBot({ bind: { lz: "13800000005", adm: "13800000004" } });
+    bots.push(b);
+    for (const who of ["lz", "adm"]) {
+      const help = texts(await b.send(who, "帮助")).join("\n").split("\n");
+      expect(help.length).toBeLessThanOrEqual(15);
+      expect(help.filter((l) => /^[^：]{2,6}：/.test(l)).length).toBeGreaterThanOrEqual(5);
+    }
+    expect(texts(await b.send("lz", "帮助")).join("\n")).toContain("预警：发布预警 · 收到 · 预警 · 解除预警 · 升级预警");
   });
 });
 

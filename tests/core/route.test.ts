@@ -64,6 +64,8 @@ const TABLE: Row[] = [
   ["销号 (bare) at 复查's result step, where it is an option", { r: kw(C.close), stepTakes: "option" }, "answer"],
   ["销号 (bare) at a place step (any text parses there): the command", { r: kw(C.close), stepTakes: "parses" }, "run"],
   ["/close (bare) at the option step: the command", { r: kw(C.close, "", { viaSlash: true }), stepTakes: "option" }, "run"],
+  ["零报告 (this dialog's word) at its own yes/no question, where it reads as 是", { r: kw(C.report), stepTakes: "option" }, "answer"],
+  ["上报隐患 (this dialog's word) where the step does not read it", { r: kw(C.report), stepTakes: "refuses" }, "restart-or-continue"],
   ["发布预警 (bare) at an option step still asks to switch", { r: kw(C.issue), stepTakes: "option" }, { kind: "switch", flowId: "warning-issue" }],
   // commands that go first and may hand the message back
   ["收到 / 👌 (a yielding command) at an option step: it runs first", { r: kw(C.yields, "👌", { viaQuestion: true }), args: "👌", stepTakes: "option" }, "run"],

@@ -161,6 +161,7 @@ const PROBES: Record<string, Probe> = {
   "import-roster org.admin": simple("导入花名册"),
   "import-roster org.person.change": async (_a, x) => [["导入花名册"], ["", fileMsg(csv("花名册.csv", `姓名,手机号,区域,角色\n矩阵新人${++seq},137${String(10_000_000 + seq).slice(-8)},${x},网格员\n`))]],
   "hazard-ledger member": simple("隐患台账 本月"),
+  "hazard-ledger region.read": async (_a, x) => [[x === null ? "隐患台账 本月" : `隐患台账 ${regionName(x)} 本月`]],
   "hazard-report hazard.report": simple("上报隐患"),
   "hazard member": simple("隐患 YH-20991231-0001"),
   "hazard hazard.view": onHazard((n) => `隐患 ${n}`),

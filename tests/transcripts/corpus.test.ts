@@ -115,6 +115,13 @@ async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx
       for (const { id: _id, ...r } of rows) await db.flowSession.create({ data: r });
     };
   };
+  if (at.startsWith("start:")) {
+    // `start:值班报告`: the dialog that command opens, at its first question.
+    await b.send(who, at.slice("start:".length));
+    const s = await sessionOf(b, who);
+    if (!s) throw new Error(`${at} opened no dialog`);
+    return { stepId: s.flow.at.stepId ?? null, reset: await snapshot() };
+  }
   const [kind, step] = at.split("@") as [string, string | undefined];
   switch (kind) {
     case "idle":

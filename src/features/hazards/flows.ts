@@ -21,7 +21,7 @@ import { within } from "../org/policy.js";
 import path from "node:path";
 import { parsePeriod } from "../../domain/period.js";
 import { writeHazardLedger } from "./ledger.js";
-import { regionByPath } from "../org/index.js";
+import { findRegionIn, regionByPath, regionNames } from "../org/index.js";
 
 type Place = { text: string; lat?: number; lng?: number };
 
@@ -218,6 +218,13 @@ const quickReportComplete = (a: string) => {
   return q.place !== undefined && q.level !== undefined && [...(q.description ?? "")].length >= 4;
 };
 
+/** The ways a region's name may be written in a question (`渠阳镇`, `渠阳`), longest first. */
+function namesIn(path: string): string[] {
+  const name = path.split("/").pop()!;
+  const short = name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "");
+  return [...new Set([name, short])].filter((x) => x.length >= 2).sort((a, b) => b.length - a.length);
+}
+
 /** `隐患泡里村加油站 灭火器过期`: the keyword glued to a report with a place and a description. */
 const gluedReport = (norm: string) => {
   if (!/^隐患[^\s:：,，台]/.test(norm)) return false;
@@ -262,15 +269,6 @@ function quickReport(ctx: CommandContext<Tx>, isWorkday?: Workdays): StartFlow {
 
 export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
   return [
-    {
-      id: "hazard-ledger", complete: hasArgs, keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
-      run: async (ctx) => {
-        const period = parsePeriod(ctx.args, ctx.now);
-        if (!period) return [say("hazard.ledger.bad_period", { text: ctx.args })];
-        // The workbook is drawn after the commit (hazardLedgerRenderer), not in this transaction.
-        return { render: { kind: "hazard-ledger", params: { region: ctx.actor.regionPath!, period: ctx.args } } };
-      },
-    },
     {
       id: "hazard-report", keywords: ["上报隐患", "隐患上报", "报隐患", "报个隐患", "报告隐患", "上报一个隐患"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report",
       // `上报隐患 泡里村加油站 灭火器过期`: what follows the words is read as the one-message report.
@@ -325,6 +323,22 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
         return [say("hazard.mine.header", { count: rows.length }), ...rows.map((h) => say("hazard.mine.item", {
           number: h.number, status: h.status + (isOverdue(h, today) ? "·逾期" : ""), place: h.place, deadline: formatLocalDateCn(h.deadline),
         }))];
+      },
+    },
+    {
+      id: "hazard-ledger", complete: hasArgs, keywords: ["隐患台账"], slash: ["ledger"], describe: "hazard.ledger.describe", permission: "member",
+      checks: [{ action: "region.read", target: "region" }],
+      run: async (ctx) => {
+        // `隐患台账 10月 渠阳镇`: a region named (read as the quick stats read it), and the period in the rest.
+        const named = findRegionIn(ctx.args.replace(/\s+/g, ""), await regionNames(ctx.tx));
+        const region = named ?? ctx.actor.regionPath!;
+        const rest = named ? ctx.args.replace(new RegExp(namesIn(named).join("|"), "g"), " ").trim() : ctx.args;
+        const period = parsePeriod(rest || "本月", ctx.now);
+        if (!period) return [say("hazard.ledger.bad_period", { text: rest })];
+        const no = await ctx.access("region.read", { regions: [region] }, { entity: "hazard-ledger", id: region });
+        if (no) return no;
+        // The workbook is drawn after the commit (hazardLedgerRenderer), not in this transaction.
+        return { render: { kind: "hazard-ledger", params: { region, period: rest || "本月" } } };
       },
     },
     {

@@ -24,3 +24,19 @@ export function within(path: string, scope: string): boolean {
 export function splitRegionPath(path: string): string[] {
   return path.split(/[/／]/).map((s) => s.trim());
 }
+
+/**
+ * The region a question names. Full names first, and the most specific of them
+ * ("渠阳镇泡里村" → 泡里村); otherwise a name without its suffix (渠阳 → 渠阳镇),
+ * the broadest of those (甘溪 → 甘溪乡, not 甘溪村).
+ */
+export function findRegionIn(t: string, regions: { name: string; path: string }[]): string | undefined {
+  const depth = (p: string) => p.split("/").length;
+  const full = regions.filter((r) => t.includes(r.name)).sort((a, b) => depth(b.path) - depth(a.path));
+  if (full.length) return full[0]!.path;
+  const short = regions
+    .map((r) => ({ r, s: r.name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") }))
+    .filter((x) => x.s.length >= 2 && t.includes(x.s))
+    .sort((a, b) => b.s.length - a.s.length || depth(a.r.path) - depth(b.r.path));
+  return short[0]?.r.path;
+}

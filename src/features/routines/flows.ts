@@ -17,7 +17,7 @@ import type { Db, Tx } from "../../store/db.js";
 import { holdersOf, peopleAt, type PersonProfile } from "../org/index.js";
 import * as rt from "./repo.js";
 import { addDays, formatLocal, toLocalDate } from "../../time/shanghai.js";
-import { confirm, number, photos, text } from "../inputs.js";
+import { confirm, DID, number, photos, text } from "../inputs.js";
 import { toGroup, toPerson } from "../org/notify.js";
 import { countyAdmins, groupsFor } from "../org/index.js";
 
@@ -42,7 +42,7 @@ export function patrolFlow(d: RoutineDeps): FlowDef<Tx> {
     permission: "routine.patrol",
     title: "patrol.title",
     steps: [
-      { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm({ yes: ["巡查了", "已巡查", "查了", "巡了", "去了", "已巡", "巡查过了"], no: ["没巡查", "未巡查", "没去", "今天没去", "没查", "没巡", "今天没巡查"] }), next: (a) => (a.patrolled ? "visited" : "notes") },
+      { id: "patrolled", prompt: "patrol.ask.patrolled", label: "patrol.label.patrolled", input: confirm({ yes: [...DID.yes, "巡查了", "已巡查", "查了", "巡了", "去了", "已巡", "巡查过了"], no: [...DID.no, "没巡查", "未巡查", "没去", "今天没去", "没查", "没巡", "今天没巡查"] }), next: (a) => (a.patrolled ? "visited" : "notes") },
       { id: "visited", prompt: "patrol.ask.visited", label: "patrol.label.visited", input: number({ min: 0, max: 500 }) },
       { id: "names", prompt: "patrol.ask.names", label: "patrol.label.names", input: text({ min: 2, max: 300 }), optional: true },
       { id: "hazards", prompt: "patrol.ask.hazards", label: "patrol.label.hazards", input: number({ min: 0, max: 100 }) },
@@ -74,7 +74,8 @@ export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
     permission: "routine.zero",
     title: "zero.title",
     steps: [
-      { id: "nothing", prompt: "zero.ask.nothing", label: "zero.label.nothing", input: confirm(), next: (a) => (a.nothing ? null : "details") },
+      // "是否无事故、无险情…？": 没有 / 无 / 零报告 is 是 (nothing happened), 有情况 is 否.
+      { id: "nothing", prompt: "zero.ask.nothing", label: "zero.label.nothing", input: confirm(NOTHING_HAPPENED), next: (a) => (a.nothing ? null : "details") },
       { id: "details", prompt: "zero.ask.details", label: "zero.label.details", input: text({ min: 4, max: 1000 }) },
     ],
     async complete({ tx, now, person }, a) {
@@ -83,6 +84,12 @@ export function zeroFlow(d: RoutineDeps): FlowDef<Tx> {
     },
   };
 }
+
+/** Answers to "is there nothing to report?" (零报告). */
+const NOTHING_HAPPENED = {
+  yes: ["无", "没有", "没", "没事", "无事故", "无险情", "无情况", "没有情况", "零报告", "正常", "一切正常", "平安", "平稳", "无异常", "都没有", "啥也没有"],
+  no: ["有", "有情况", "有险情", "有事故", "有事", "有异常"],
+} as const;
 
 export function routineCommands(d: RoutineDeps): CommandDef<Tx>[] {
   return [

@@ -145,7 +145,7 @@ export function rollupRenderer(d: { db: Db; render: (s: Say) => string; dataDir:
 /** 周报 / 月报 on demand (`月报 10月`, `周报 渠阳镇`), 导出 (any stats question as an .xlsx) and 图表. */
 export function rollupCommands(): CommandDef<Tx>[] {
   const report = (kind: "week" | "month"): CommandDef<Tx> => {
-    const words = [kind === "week" ? "周报" : "月报"];
+    const words = kind === "week" ? ["周报", "上周周报"] : ["月报", "上月月报"];
     return {
       id: `rollup-${kind}`, complete: (a) => a.trim() !== "", keywords: words, slash: [kind === "week" ? "weekly" : "monthly"], matches: commandWithArgs(words),
       describe: kind === "week" ? "rollup.week_describe" : "rollup.month_describe", permission: "region.read", checks: [{ action: "region.read", target: "region" }],

@@ -6,6 +6,9 @@
 import { addDays, fromLocal, localParts, startOfLocalDay, toLocalDate } from "../../time/shanghai.js";
 import { parseChineseDate, parseSmallNumber } from "../../time/chinese-date.js";
 import { parsePeriod, type Period } from "../../domain/period.js";
+import { findRegionIn } from "../org/index.js";
+
+export { findRegionIn };
 
 export type Topic = "hazard" | "patrol" | "duty" | "warning" | "all";
 
@@ -76,22 +79,6 @@ function findPeriod(t: string, now: Date): { period: Period; kind: "month" | "qu
   m = /(\d{4})年/.exec(t);
   if (m) { const y = Number(m[1]); return { period: { from: fromLocal(y, 1, 1), to: fromLocal(y + 1, 1, 1), kind: "year", label: `${y}年` }, kind: "year" }; }
   return null;
-}
-
-/**
- * The region a question names. Full names first, and the most specific of them
- * ("渠阳镇泡里村" → 泡里村); otherwise a name without its suffix (渠阳 → 渠阳镇),
- * the broadest of those (甘溪 → 甘溪乡, not 甘溪村).
- */
-export function findRegionIn(t: string, regions: { name: string; path: string }[]): string | undefined {
-  const depth = (p: string) => p.split("/").length;
-  const full = regions.filter((r) => t.includes(r.name)).sort((a, b) => depth(b.path) - depth(a.path));
-  if (full.length) return full[0]!.path;
-  const short = regions
-    .map((r) => ({ r, s: r.name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") }))
-    .filter((x) => x.s.length >= 2 && t.includes(x.s))
-    .sort((a, b) => b.s.length - a.s.length || depth(a.r.path) - depth(b.r.path));
-  return short[0]?.r.path;
 }
 
 export function parseStatsQuery(text: string, now: Date, regions: { name: string; path: string }[]): StatsQuery {
