@@ -2,6 +2,7 @@
  * Composition root: config → store → core → outbox senders → scheduler. Used by
  * main.ts, the tests and the benchmark alike, so all of them run the real thing.
  */
+import { PROMPT_CATALOG } from "./prompts/catalog.js";
 import type { ChannelAdapter } from "./core/channel.js";
 import type { InboundMessage } from "./core/messages.js";
 import type { Clock } from "./core/clock.js";
@@ -139,6 +140,8 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   const flows = [bindFlow, importRosterFlow, remindFlow, hazardReportFlow(config.hazards, isWorkday), hazardRectifyFlow, hazardReviewFlow, patrolFlow(routineDeps), zeroFlow(routineDeps), dutyImportFlow, noonReportFlow, warningIssueFlow(warnSettings), warningMeasuresFlow, ...(o.flows ?? [])];
   for (const f of flows) if (f.permission && !isAction(f.permission)) throw new Error(`flow ${f.id}: unknown policy action ${f.permission}`);
+  // A question with placeholders ({date}) needs its values: found here at start-up, not by the person it is asked of.
+  for (const f of flows) for (const st of f.steps) if (PROMPT_CATALOG[st.prompt].length > 0 && !st.promptParams) throw new Error(`flow ${f.id}, step ${st.id}: prompt ${st.prompt} has placeholders but the step gives no promptParams`);
   const core = new Core<Tx>({
     store: prismaCoreStore(db),
     prompts,

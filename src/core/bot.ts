@@ -322,7 +322,7 @@ export class Core<Tx> {
     }
     // Whoever was deactivated, unbound or lost the role since the dialog began goes no further.
     if (await this.refusedMidFlow(tx, msg, actor, flow, stored.flow.answers, now, reply)) return;
-    const ectx = this.ectx(now);
+    const ectx: engine.EngineContext = { ...this.ectx(now), ...(flow.vocabulary ? { vocab: await flow.vocabulary({ tx, person: actor }) } : {}) };
     let state = stored.flow;
     let r: engine.EngineResult;
 
@@ -340,7 +340,7 @@ export class Core<Tx> {
       case "restart-or-continue":
         if (command?.flow === flow.id || !command?.run) r = engine.askRestart(flow, state, ectx);
         else {
-          const ran = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again, suspended, norm);
+          const ran = await this.runInDialog(tx, msg, actor, flow, state, command, args, now, reply, again, suspended, norm, ectx);
           if (ran === "interrupted") return;
           r = ran;
         }
@@ -353,7 +353,7 @@ export class Core<Tx> {
         r = again();
         break;
       case "run": {
-        const ran = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again, suspended, norm);
+        const ran = await this.runInDialog(tx, msg, actor, flow, state, command!, args, now, reply, again, suspended, norm, ectx);
         if (ran === "interrupted") return;
         r = ran;
         break;
@@ -417,11 +417,11 @@ export class Core<Tx> {
    */
   private async runInDialog(
     tx: Tx, msg: InboundMessage, actor: Actor, flow: FlowDef<Tx>, state: FlowState, c: CommandDef<Tx>, args: string, now: Date,
-    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult, suspended: FlowState[] = [], norm = normalizeForMatch(msg.text),
+    reply: (...xs: (Reply | Say)[]) => void, again: (before?: Say[]) => engine.EngineResult, suspended: FlowState[] = [], norm = normalizeForMatch(msg.text), ectx = this.ectx(now),
   ): Promise<engine.EngineResult | "interrupted"> {
     let opened: StartFlow | null = null;
     const ran = await this.runCommand(tx, msg, actor, c, args, now, reply, (sf) => (opened = sf));
-    if (ran === "passed") return engine.advance(flow, state, { text: msg.text, norm, attachments: msg.attachments }, this.ectx(now));
+    if (ran === "passed") return engine.advance(flow, state, { text: msg.text, norm, attachments: msg.attachments }, ectx);
     const sf = opened as StartFlow | null;
     if (!sf) return again();
     const other = this.flows.get(sf.startFlow);
@@ -565,8 +565,10 @@ export class Core<Tx> {
     let reminded = 0;
     let expired = 0;
     const touched = new Set<string>();
+    // A sweep caught up after the clock jumped (a pause, a sleeping laptop): no reminder for what has already run out.
+    const real = this.o.clock.now();
     for (const s of await store.sessionsToRemind(now, this.o.sessionReminderLeadMs)) {
-      if (s.flowId === OFFER) continue;
+      if (s.flowId === OFFER || s.expiresAt <= real) continue;
       const flow = this.flows.get(s.flowId);
       const stored = s.state as StoredSession;
       if (!flow) continue;
@@ -590,6 +592,18 @@ export class Core<Tx> {
         if (!(await store.markExpired(tx, s.id, now, s.expiresAt))) return false;
         const minutes = Math.round(this.ttl(s.flowId) / 60_000);
         const text = this.t(say("session.expired", { flow: flow ? this.t(sayKey(flow.title)) : s.flowId, minutes, keyword: this.keywordFor(s.flowId) }));
+        // A priority prompt ran out over a dialog it interrupted: that dialog is back, waiting as before.
+        const [prev, ...rest] = stored.suspended ?? [];
+        const under = prev ? this.flows.get(prev.flowId) : undefined;
+        if (prev && under) {
+          const key = { channel: s.channel, chatId: s.chatId, senderId: s.senderId };
+          const back: StoredSession = { flow: prev, chatKind: stored.chatKind, senderName: stored.senderName, ...(rest.length ? { suspended: rest } : {}) };
+          await store.saveSession(tx, key, { flowId: prev.flowId, state: back, now, expiresAt: new Date(now.getTime() + this.ttl(prev.flowId)), isNew: true });
+          const q = engine.prompt(under, prev, this.ectx(now), [say("flow.resumed", { flow: this.t(sayKey(under.title)) })]);
+          await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text: `${text}\n${q.text}`, choices: q.choices })], now);
+          await store.audit(tx, { at: now, actor: "system:session-sweep", action: "session.expire", entity: "session", entityId: `${s.channel}:${s.chatId}:${s.senderId}`, before: { flow: s.flowId, answers: flow ? redacted(flow, stored.flow.answers) : {} }, after: { resumed: prev.flowId } });
+          return true;
+        }
         // Not into a group an hour or more after the person last wrote there, where the talk has moved on:
         // they hear of it on their next message there.
         if (stored.chatKind !== "group" || this.ttl(s.flowId) <= GROUP_EXPIRY_NOTICE_MAX_MS) await store.enqueue(tx, [this.out(sessionTarget(s, stored), { text, choices: [] })], now);

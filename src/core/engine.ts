@@ -58,6 +58,8 @@ export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束", "算了"
 export const BACK_WORDS = ["返回", "上一步", "后退", "返回上一步", "回到上一步", "退回上一步", "上一项", "返回上一项", "改上一步"];
 /** The first two always mean "skip"; the others only on an optional step (`默认` keeps the default, `没有照片` at a photo step). */
 export const SKIP_WORDS = ["跳过", "略过", "不填", "无", "默认", "按默认", "默认期限", "按默认期限", "没有", "暂无", "略", "没有照片", "无照片", "没照片", "不拍了", "不用了", "不需要"];
+/** Mid-dialog: change an item already filled. */
+export const EDIT_WORDS = ["修改", "我要修改", "要修改", "改一下", "更改", "修改一下"];
 /** At a photo step: the photos sent are all (with none sent yet, a skip word skips the step). */
 export const DONE_WORDS = ["完成", "完成了", "好了", "好", "好的", "没有了", "没了", "发完了", "发好了", "传完了", "就这些", "就这么多", "完毕", "可以了", "ok", "结束上传", "上传完毕"];
 
@@ -112,7 +114,8 @@ export function prompt(flow: FlowDef<any>, state: FlowState, ctx: EngineContext,
   const lines = prefix.map(ctx.t);
   if (state.at.kind === "step") {
     const s = step(flow, state.at.stepId);
-    lines.push(ctx.t(sayKey(s.prompt)));
+    const params = s.promptParams?.(ictx(ctx, state));
+    lines.push(ctx.t(params ? { key: s.prompt, params } : sayKey(s.prompt)));
     const choices = s.input.choices?.(ictx(ctx, state)) ?? [];
     const collected = s.input.collect !== undefined && (state.draft?.length ?? 0) > 0;
     if (collected) choices.push(ctx.t(say("flow.choice.done")));
@@ -186,8 +189,8 @@ function back(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): EngineR
     const i = path.indexOf(state.at.stepId);
     prev = i > 0 ? path[i - 1] : i === 0 ? undefined : path[path.length - 1];
   } else if (state.at.kind === "edit") {
-    const next: FlowState = { ...state, at: { kind: "summary" } };
-    return { state: next, replies: [prompt(flow, next, ctx)] };
+    // Out of the edit menu: to the question still open, or the summary when none is.
+    return proceed(flow, state, ctx);
   } else prev = path[path.length - 1];
   if (prev === undefined) return { state, replies: [prompt(flow, state, ctx, [say("flow.back_at_start")])] };
   const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId: prev } };
@@ -218,6 +221,12 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
     return { state: null, outcome: "cancelled", replies: [{ text: ctx.t(say("flow.cancelled", { flow: ctx.t(sayKey(flow.title)) })), choices: [] }] };
   }
   if (isWord(msg.norm, BACK_WORDS)) return back(flow, state, ctx);
+  // 修改 in the middle of a dialog: which item to change (what is filled stays), not an answer to the question.
+  if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS) && walk(flow, state).path.some((id) => id in state.answers)) {
+    const next: FlowState = { ...state, failures: 0, at: { kind: "edit" } };
+    delete next.draft;
+    return { state: next, replies: [prompt(flow, next, ctx)] };
+  }
 
   if (state.at.kind === "summary") {
     const yes = yesNo(msg.norm, [ctx.t(say("flow.choice.yes"))], [ctx.t(say("flow.choice.edit"))]);

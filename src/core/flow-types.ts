@@ -29,6 +29,8 @@ export interface InputContext {
   answers: Answers;
   /** Renders a prompt (choice labels must match what the person sees). */
   t: (s: Say) => string;
+  /** Words the flow looked up for this person before the step reads the message (`FlowDef.vocabulary`). */
+  vocab?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type InputKindName = "text" | "choice" | "number" | "date" | "photos" | "location" | "confirm" | "file";
@@ -52,6 +54,8 @@ export interface StepInput<T extends Json = Json> {
 export interface StepDef {
   id: string;
   prompt: PromptKey;
+  /** Values the question shows that depend on the day (examples of dates still to come). */
+  promptParams?: (ctx: InputContext) => Record<string, string | number>;
   /** Short name of the item in the summary and the edit menu. */
   label: PromptKey;
   input: StepInput<any>;
@@ -87,6 +91,11 @@ export interface FlowDef<Tx = unknown> {
   title: PromptKey;
   steps: StepDef[];
   complete: (ctx: CompleteContext<Tx>, answers: Answers) => Promise<CompleteResult>;
+  /**
+   * Looked up before a step reads a message, so that steps stay pure and still check
+   * against the data (the region names a warning may go to): `InputContext.vocab`.
+   */
+  vocabulary?: (ctx: Pick<CompleteContext<Tx>, "tx" | "person">) => Promise<Record<string, string[]>>;
   /** Refuses to start with this message (e.g. "already bound"); null to go ahead. */
   beforeStart?: (ctx: Pick<CompleteContext<Tx>, "tx" | "now" | "actor" | "person">) => Promise<Say | null>;
   /** Ask for confirmation on a summary before completing (default true). */

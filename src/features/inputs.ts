@@ -133,12 +133,20 @@ export function readCount(norm: string): number | undefined {
 
 const DateValue = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), time: z.string().regex(/^\d{2}:\d{2}$/).optional() });
 
+/** Examples of dates to come, for questions and hints: `本周五` (or `下周五` from Friday on) and the date in 5 days. */
+export function dateExamples(now: Date): { weekday: string; date: string } {
+  const today = toLocalDate(now);
+  const dow = new Date(`${today}T12:00:00+08:00`).getUTCDay(); // 0 = Sunday
+  const [, m, d] = addDays(today, 5).split("-").map(Number) as [number, number, number];
+  return { weekday: dow >= 1 && dow <= 4 ? "本周五" : "下周五", date: `${m}月${d}日` };
+}
+
 /** Chinese dates (`明天`, `11月30日`, `3天内`, `本周五`), optionally with a time. */
 export function date(opts: { allowPast?: boolean; maxDaysAhead?: number; isWorkday?: (d: string) => boolean } = {}): StepInput<{ date: string; time?: string }> {
   const maxAhead = opts.maxDaysAhead ?? 366;
   return {
     kind: "date",
-    hint: () => say("input.hint.date"),
+    hint: (ctx) => say("input.hint.date", dateExamples(ctx.now)),
     parse: (m, ctx) => {
       const r = parseChineseDate(m.norm, ctx.now, !opts.allowPast, opts.isWorkday ? { isWorkday: opts.isWorkday } : {});
       if (!r.ok) return fail(dateError(r.error, m.text));
@@ -166,7 +174,7 @@ function dateError(e: import("../time/chinese-date.js").DateError, typed: string
 export function clockTime(): StepInput<string> {
   return {
     kind: "date",
-    hint: () => say("input.hint.date"),
+    hint: () => say("input.hint.time"),
     parse: (m) => {
       if (m.norm === "") return fail(say("input.error.empty"));
       const t = parseTime(m.norm.replace(/\s+/g, ""));

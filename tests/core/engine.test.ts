@@ -44,8 +44,19 @@ describe("flow engine", () => {
     expect(run("张三丰", "3", "2", "明天", "跳过", "跳过", w).state!.answers.ok).toBe(true);
   });
 
-  it.each(["否", "不", "不对", "修改", "2"])("takes %s as no on a confirm step", (w) => {
+  it.each(["否", "不", "不对", "2"])("takes %s as no on a confirm step", (w) => {
     expect(run("张三丰", "3", "2", "明天", "跳过", "跳过", w).state!.answers.ok).toBe(false);
+  });
+
+  it("takes 修改 mid-dialog as: which filled item to change; 返回 leaves that menu for the open question", () => {
+    const r = run("张三丰", "3", "2", "明天", "跳过", "跳过", "修改");
+    expect(r.state!.at.kind).toBe("edit");
+    expect(r.state!.answers.ok).toBeUndefined();
+    const back = advance(probeFlow, r.state!, { text: "返回", norm: "返回", attachments: [] }, ctx);
+    expect(at(back)).toBe("ok");
+    const edited = advance(probeFlow, advance(probeFlow, r.state!, { text: "1", norm: "1", attachments: [] }, ctx).state!, { text: "李四", norm: "李四", attachments: [] }, ctx);
+    expect(edited.state!.answers).toMatchObject({ name: "李四" });
+    expect(at(edited)).toBe("ok");
   });
 
   it("accepts a choice by number, by text, and by a unique part of it", () => {

@@ -134,6 +134,28 @@ describe("帮助 for this person's work", () => {
   });
 });
 
+describe("a priority prompt that runs out", () => {
+  it("the measures question expiring gives the hazard report back, answers kept, with one notice", async () => {
+    const b = await startBot({ bind: { u1: "13800000007", lwd: "13800000002" } });
+    bots.push(b);
+    const u1 = async (t: string) => texts((await b.send("u1", t)).filter((m) => m.chatId === "dm-u1")).join("\n");
+    await u1("上报隐患");
+    await u1("泡里村加油站");
+    await u1("消防");
+    for (const t of ["发布预警", "地质灾害", "橙", "高坪村后山出现裂缝，请做好群众转移准备", "渠阳镇", "网格员", "确认并报告措施", "跳过", "确认"]) await b.send("lwd", t);
+    expect(await u1("收到")).toContain("请简要报告已采取的防范措施");
+    // No answer to the measures question for a long while.
+    const out = (await b.advance(3 * 60 * 60_000)).filter((m) => m.chatId === "dm-u1").map((m) => m.text);
+    const notice = out.find((t) => t.includes("已自动关闭"));
+    expect(notice).toContain("接着填写刚才的「隐患上报」");
+    expect(notice).toContain("请描述隐患情况");
+    const s = await b.app.store.db.flowSession.findFirstOrThrow({ where: { senderId: "u1", status: "open" } });
+    expect(s.flowId).toBe("hazard-report");
+    expect(JSON.parse(s.state).flow.answers).toMatchObject({ place: { text: "泡里村加油站" }, sector: "人员密集场所/消防" });
+    expect(await u1("灭火器过期，压力不足")).toContain("隐患等级");
+  });
+});
+
 describe("how long a dialog waits", () => {
   it("a hazard report waits hours, not 30 minutes, and its expiry names the word to start again", async () => {
     const { b, say } = await bot();

@@ -28,7 +28,7 @@ const Checks = z.object({
   answer: z.string().optional(),
   /** Answers the dialog holds afterwards, by step (read as for `answer`). */
   answers: Fields.optional(),
-  /** Where the dialog is afterwards: a step id, "summary", or "none" (no dialog). */
+  /** Where the dialog is afterwards: a step id, "summary", "edit" (which item to change), or "none" (no dialog). */
   step: z.string().optional(),
   /** Words the reply must have, and must not have. */
   reply: z.union([z.string(), z.array(z.string())]).optional(),
@@ -81,6 +81,8 @@ function reading(v: unknown): string {
 
 interface Ctx {
   b: TestBot;
+  /** Values for `{name}` in what is said (a hazard's number). */
+  vars?: Record<string, string>;
   /** The step the context stops at (for `answer`). */
   stepId: string | null;
   /** Puts the conversation back where the context left it. */
@@ -139,6 +141,7 @@ async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx
     case "patrol":
       await driveTo(b, who, "巡查", PATROL_STEPS, step!);
       return { stepId: step!, reset: await snapshot() };
+    case "hazard-rectified":
     case "hazard-review": {
       // A hazard rectified by its reporter, awaiting 复查 by the township's leader.
       const h = await seedHazard(b, "13800000007", { photos: [await tinyJpeg()] });
@@ -149,9 +152,10 @@ async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx
       await b.send("u1", "已更换全部灭火器");
       await b.send("u1", "确认");
       await db.flowSession.deleteMany({});
-      await b.send(who, `复查 ${h.number}`);
+      // `hazard-rectified`: nothing open yet; {n} in what is said is the hazard's number.
+      if (kind === "hazard-review") await b.send(who, `复查 ${h.number}`);
       const reset = await snapshot();
-      return { stepId: step!, reset: async () => {
+      return { stepId: step ?? null, vars: { n: h.number }, reset: async () => {
         await reset();
         await db.hazard.update({ where: { id: h.id }, data: { status: "已整改" } });
       } };
@@ -193,7 +197,8 @@ async function play(b: TestBot, ctx: Ctx, who: string, group: boolean, c: Case):
   const db = b.app.store.db;
   const lastHazard = (await db.hazard.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0;
   const lastReport = (await db.routineReport.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0;
-  const sent = await b.send(who, c.say, group ? { group: true, chat: "group-1" } : {});
+  const said = c.say.replace(/\{(\w+)\}/g, (m, k: string) => ctx.vars?.[k] ?? m);
+  const sent = await b.send(who, said, group ? { group: true, chat: "group-1" } : {});
   const reply = texts(sent.filter((m) => m.chatId === (group ? "group-1" : `dm-${who}`))).join("\n");
   const wrong: string[] = [];
   const s = await sessionOf(b, who);
@@ -207,7 +212,7 @@ async function play(b: TestBot, ctx: Ctx, who: string, group: boolean, c: Case):
     if (got !== String(v)) wrong.push(`answers.${k} ${got} ≠ ${String(v)}`);
   }
   if (c.step !== undefined) {
-    const got = !s ? "none" : s.flow.at.kind === "summary" ? "summary" : `${s.flow.flowId === "hazard-report" || s.flow.flowId === "patrol" ? "" : `${s.flow.flowId}:`}${s.flow.at.stepId}`;
+    const got = !s ? "none" : s.flow.at.kind === "summary" || s.flow.at.kind === "edit" ? s.flow.at.kind : `${s.flow.flowId === "hazard-report" || s.flow.flowId === "patrol" ? "" : `${s.flow.flowId}:`}${s.flow.at.stepId}`;
     if (got !== c.step) wrong.push(`step ${got} ≠ ${c.step}`);
   }
   for (const w of list(c.reply)) if (!reply.includes(w)) wrong.push(`reply lacks «${w}»`);
@@ -261,7 +266,7 @@ describe("utterance corpus (tests/transcripts/corpus/*.yaml)", () => {
           await ctx.reset();
           const wrong = await play(b, ctx, f.who, f.chat === "group", c);
           tally.total++;
-          if (wrong.length) failed.push(`«${c.say}»: ${wrong.join("; ")}`);
+          if (wrong.length) failed.push(`«${c.say.replace(/\{(\w+)\}/g, (m, k: string) => ctx.vars?.[k] ?? m)}»: ${wrong.join("; ")}`);
           else tally.passed++;
         }
         expect(failed).toEqual([]);

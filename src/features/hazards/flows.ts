@@ -9,13 +9,14 @@ import type { Actor } from "../../core/ports.js";
 import type { Answers, FlowDef } from "../../core/flow-types.js";
 import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVEL_ANSWERS, LEVELS, move, SECTOR_ALIASES, SECTORS, sectorHinted, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
 import { parseQuickHazard } from "./quick.js";
+import { normalizeForMatch } from "../../core/normalize.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Db, Tx } from "../../store/db.js";
 import * as hz from "./repo.js";
 import { personById } from "../org/index.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../../time/shanghai.js";
-import { choice, choiceOf, date, hazardNo, photos, place, text } from "../inputs.js";
+import { choice, choiceOf, date, dateExamples, hazardNo, photos, place, text } from "../inputs.js";
 import { toPerson } from "../org/notify.js";
 import { within } from "../org/policy.js";
 import path from "node:path";
@@ -39,7 +40,7 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
       { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS, LEVEL_ANSWERS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
       { id: "unit", prompt: "hazard.ask.unit", label: "hazard.label.unit", input: text({ min: 2, max: 60 }) },
-      { id: "deadline", prompt: "hazard.ask.deadline", label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
+      { id: "deadline", prompt: "hazard.ask.deadline", promptParams: (c) => dateExamples(c.now), label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
     ],
     async beforeStart({ person }) {
       return person.regionPath ? null : say("core.need_bind", { command: "上报隐患" });
@@ -81,16 +82,19 @@ export const hazardRectifyFlow: FlowDef<Tx> = {
   },
 };
 
+/** 复查's result, as the step reads it and as `复查 YH-… 不通过，…` is read in one message. */
+const reviewResult = choiceOf([
+  { value: "pass", label: "hazard.review.result.pass", also: ["通过", "合格", "同意", "销号", "同意销号", "复查通过", "可以销号"] },
+  { value: "reject", label: "hazard.review.result.reject", also: ["不通过", "不合格", "退回", "退回整改", "驳回", "不同意", "复查不通过"], rest: "reason" },
+]);
+
 /** 复查: a verifier passes (销号) or sends it back with a reason. */
 export const hazardReviewFlow: FlowDef<Tx> = {
   id: "hazard-review",
   title: "hazard.review.title",
   steps: [
     { id: "number", prompt: "hazard.ask.number", label: "hazard.label.number", input: hazardNo() },
-    { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: choiceOf([
-      { value: "pass", label: "hazard.review.result.pass", also: ["通过", "合格", "同意", "销号", "同意销号", "复查通过", "可以销号"] },
-      { value: "reject", label: "hazard.review.result.reject", also: ["不通过", "不合格", "退回", "退回整改", "驳回", "不同意", "复查不通过"], rest: "reason" },
-    ]), next: (a) => (a.result === "reject" ? "reason" : null) },
+    { id: "result", prompt: "hazard.review.ask.result", label: "hazard.review.label.result", input: reviewResult, next: (a) => (a.result === "reject" ? "reason" : null) },
     { id: "reason", prompt: "hazard.review.ask.reason", label: "hazard.review.label.reason", input: text({ min: 2, max: 300 }) },
   ],
   permission: "hazard.verify",
@@ -303,7 +307,13 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       checks: [{ action: "hazard.verify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx, ctx.actor, n, true, ctx.now))) || startWith("hazard-review", n ? { number: n } : {});
+        if (!n) return startWith("hazard-review", {});
+        const refused = await precheck(ctx, ctx.actor, n, true, ctx.now);
+        if (refused) return refused;
+        // `复查 YH-… 通过` / `复查 YH-… 不通过，灭火器还没换`: the result (and reason) read by the result step itself.
+        const rest = leadingHazardNumber(ctx.args)?.rest ?? "";
+        const result = rest ? reviewResult.parse({ text: rest, norm: normalizeForMatch(rest), attachments: [] }, { now: ctx.now, answers: {}, t: ctx.t }) : null;
+        return startWith("hazard-review", { number: n, ...(result?.ok ? { result: result.value, ...(result.also ?? {}) } : {}) });
       },
     },
     {

@@ -11,7 +11,7 @@ import type { Db, Tx } from "../../store/db.js";
 import type { TickJob } from "../../core/jobs.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
-import { choice, clockTime, date, text } from "../inputs.js";
+import { choice, clockTime, date, dateExamples, text } from "../inputs.js";
 import type { Answers, FlowDef, InputContext } from "../../core/flow-types.js";
 
 type DateAnswer = { date: string; time?: string };
@@ -45,7 +45,7 @@ export const remindFlow: FlowDef<Tx> = {
     { id: "content", prompt: "remind.ask.content", label: "remind.label.content", input: text({ min: 2, max: 200 }) },
     { id: "category", prompt: "remind.ask.category", label: "remind.label.category", input: choice(REMINDER_CATEGORIES) },
     {
-      id: "date", prompt: "remind.ask.date", label: "remind.label.date", input: date({ maxDaysAhead: 366 }),
+      id: "date", prompt: "remind.ask.date", promptParams: (c) => dateExamples(c.now), label: "remind.label.date", input: date({ maxDaysAhead: 366 }),
       next: (a) => ((a.date as DateAnswer | undefined)?.time ? null : "time"),
     },
     { id: "time", prompt: "remind.ask.time", label: "remind.label.time", input: clockTime(), optional: true, next: () => null },

@@ -86,11 +86,12 @@ async function managed(ctx: CommandContext<Tx>, args: string, o: { change?: bool
 export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
   return [
     {
-      id: "warning-issue", keywords: ["发布预警"], opens: ["warning-issue"], checks: [{ action: "warning.issue", target: "region" }], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
+      // With an official text after it (`发布预警 …暴雨橙色预警信号…`) it is a whole command, also inside another dialog.
+      id: "warning-issue", complete: (a) => { const p = parseOfficialWarning(a); return p.type !== undefined || p.level !== undefined; }, keywords: ["发布预警"], opens: ["warning-issue"], checks: [{ action: "warning.issue", target: "region" }], slash: ["warn"], describe: "warning.describe", permission: "warning.issue",
       run: async (ctx) => {
         if (!ctx.args) return { startFlow: "warning-issue", answers: {} };
         const p = parseOfficialWarning(ctx.args);
-        return { startFlow: "warning-issue", answers: { text: ctx.args, ...(p.type ? { type: p.type } : {}), ...(p.level ? { level: p.level } : {}) }, intro: p.type || p.level ? [say("warning.parsed", { type: p.type ?? "?", level: p.level ?? "?" })] : [] };
+        return { startFlow: "warning-issue", answers: { text: ctx.args, ...(p.type ? { type: p.type } : {}), ...(p.level ? { level: p.level } : {}) }, intro: p.type && p.level ? [say("warning.parsed", { type: p.type, level: p.level })] : p.type ? [say("warning.parsed_type", { type: p.type })] : p.level ? [say("warning.parsed_level", { level: p.level })] : [] };
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.

@@ -7,11 +7,12 @@ import type { FlowDef, StepInput } from "../../core/flow-types.js";
 import type { Actor, OutboxItem } from "../../core/ports.js";
 import { within } from "../org/rules.js";
 import { choice, text } from "../inputs.js";
+import { trimTrailing } from "../../core/understand.js";
 import { toGroup, toPerson } from "../org/notify.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Tx } from "../../store/db.js";
-import { findRegion } from "../org/index.js";
+import { findRegion, regionNames } from "../org/index.js";
 import { toLocalDate } from "../../time/shanghai.js";
 import * as repo from "./repo.js";
 import { levelIn, parseCycleSettings, WARNING_LEVEL_ALIASES, WARNING_LEVELS, WARNING_TYPE_ALIASES, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";
@@ -46,12 +47,20 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "type", prompt: "warning.ask.type", label: "warning.label.type", input: choice(WARNING_TYPES, WARNING_TYPE_ALIASES, (n) => { const l = levelIn(n); return l ? { also: { level: l } } : undefined; }) },
       { id: "level", prompt: "warning.ask.level", label: "warning.label.level", input: choice(WARNING_LEVELS, WARNING_LEVEL_ALIASES) },
       { id: "text", prompt: "warning.ask.text", label: "warning.label.text", input: text({ min: 6, max: 1000 }) },
-      { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: text({ min: 2, max: 200 }) },
+      { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: regionsInput() },
       { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES)) },
       { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(Object.keys(RESPONSES)) },
       { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
     permission: "warning.issue",
+    // The areas this person may warn: the regions step checks names against them as they are typed.
+    vocabulary: async ({ tx, person }) => {
+      const all = await regionNames(tx);
+      const mine = all.filter((r) => person.regionPath && within(r.path, person.regionPath));
+      // Nearest first: the person's own region, then its towns, then villages and grids.
+      mine.sort((x, y) => x.path.split("/").length - y.path.split("/").length);
+      return { regions: mine.map((r) => r.name) };
+    },
     async complete({ tx, now, person, t, access }, a) {
       const regions: string[] = [];
       for (const name of String(a.regions).split(/[\s、,，]+/).filter(Boolean)) {
@@ -68,6 +77,30 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       const response = RESPONSES[String(a.response) as keyof typeof RESPONSES] ?? "confirm";
       const w = await issue(tx, { issuer: person, type: String(a.type), level, text: String(a.text), regions, roles: TARGET_ROLES[String(a.roles)]!, response, cycle }, now, t);
       return { ok: true, replies: [say("warning.issued", { number: w.number, targets: w.targets, groups: w.groups, recall: cycle.recallMinutes })], effects: [{ notify: w.notices }] };
+    },
+  };
+}
+
+/**
+ * 发给哪些区域: names of regions in the issuer's scope, separated by spaces, 、 or commas;
+ * a name may drop its 镇/乡/村 (`渠阳` for 渠阳镇). A name not found is said back with what may be typed.
+ */
+function regionsInput(): StepInput<string> {
+  const base = text({ min: 2, max: 200 });
+  return {
+    ...base,
+    structured: true,
+    parse: (m, ctx) => {
+      const names = ctx.vocab?.regions;
+      const first = base.parse(m, ctx);
+      if (!first.ok || !names) return first;
+      const out: string[] = [];
+      for (const typed of trimTrailing(m.text.normalize("NFKC")).split(/[\s、,;]+/).map((x) => x.trim()).filter(Boolean)) {
+        const hit = names.find((n) => n === typed) ?? names.find((n) => n.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") === typed);
+        if (!hit) return { ok: false, error: say("warning.bad_region_in_scope", { region: typed, options: names.slice(0, 6).join("、") }) };
+        if (!out.includes(hit)) out.push(hit);
+      }
+      return out.length ? { ok: true, value: out.join(" ") } : first;
     },
   };
 }

@@ -62,7 +62,7 @@ export function levelRank(l: string): number {
 /** Picks type and level out of an official text: "…发布暴雨橙色预警信号…". */
 export function parseOfficialWarning(text: string): { type?: string; level?: WarningLevel } {
   const t = text.normalize("NFKC");
-  const m = /(暴雨|台风|寒潮|大风|干旱|高温|森林火险|森林火灾|地质灾害|山洪)(?:灾害)?(?:气象风险)?(蓝|黄|橙|红)色?预警/.exec(t);
+  const m = /(暴雨|台风|寒潮|大风|干旱|高温|森林火险|森林火灾|地质灾害|山洪|暴雪|雷电|冰雹|大雾)(?:灾害)?(?:气象风险)?(蓝|黄|橙|红)色?预警/.exec(t);
   if (!m) {
     const level = levelIn(t);
     const type = WARNING_TYPES.find((x) => x !== "其他" && t.includes(x));
