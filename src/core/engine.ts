@@ -256,7 +256,7 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
 
   // WeChat shows every button as a number (回复 1/2/3): a number for 完成 or 跳过 is that word,
   // unless the step itself reads the number (a count, an option of its own).
-  const k = parseSmallNumber(msg.norm.replace(/[。.!！]+$/, ""));
+  const k = parseSmallNumber(msg.norm);
   if (k !== undefined) {
     const shown = prompt(flow, state, ctx).choices;
     const own = s.input.choices?.(ic).length ?? 0;
@@ -321,7 +321,7 @@ function reaskSummary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, 
 function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): EngineResult {
   const ask = state.abandonFor!;
   const restart = ask.flowId === flow.id;
-  const s = msg.norm.replace(/[。.!！~～]+$/, "");
+  const s = trimTrailing(msg.norm);
   // Continue / restart: 1 or 继续 keeps it, 2 or 重新开始 starts again.
   const yes = restart
     ? (["2", "重新开始", "重新", "重来", "重新填", "重新填写", "重新报"].includes(s) ? true : ["1", "继续", "继续上次", "继续填", "继续填写"].includes(s) ? false : undefined)

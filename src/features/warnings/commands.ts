@@ -2,7 +2,7 @@
  * Warnings' chat commands: 发布预警 (opens the dialog, reading an official text),
  * 收到 (confirm; the group tallies follow), 预警 YJ-… (status), 解除预警, 升级预警.
  */
-import { isAcknowledgement } from "../../core/understand.js";
+import { isAcknowledgement, trimTrailing } from "../../core/understand.js";
 import type { CommandContext, CommandDef, Pass, StartFlow, WithFiles } from "../../core/commands.js";
 import type { OutboxItem } from "../../core/ports.js";
 import { within } from "../org/rules.js";
@@ -37,7 +37,7 @@ async function refreshTallies(tx: Tx, w: repo.WarningRow, regionPath: string, t:
 }
 
 /** WeChat shows a notice's one button as "回复 1": a bare 1 is that button, 收到. */
-const PRESSED_ONE = /^(1|一)[。.!！]?$/;
+const PRESSED_ONE = { test: (s: string) => /^(1|一)$/.test(trimTrailing(s.trim())) };
 
 async function confirm(ctx: CommandContext<Tx>): Promise<WithFiles | StartFlow | Pass> {
   const n = findWarningNumber(ctx.args)?.number;

@@ -53,13 +53,13 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
     permission: "warning.issue",
-    // The areas this person may warn: the regions step checks names against them as they are typed.
+    // The regions step checks that the names exist as they are typed; whether they are this person's
+    // to warn is the policy's decision at submit (refused and audited there), not the step's.
     vocabulary: async ({ tx, person }) => {
       const all = await regionNames(tx);
-      const mine = all.filter((r) => person.regionPath && within(r.path, person.regionPath));
-      // Nearest first: the person's own region, then its towns, then villages and grids.
-      mine.sort((x, y) => x.path.split("/").length - y.path.split("/").length);
-      return { regions: mine.map((r) => r.name) };
+      // What to suggest: the person's own areas, nearest first (own region, towns, villages, grids).
+      const mine = all.filter((r) => person.regionPath && within(r.path, person.regionPath)).sort((x, y) => x.path.split("/").length - y.path.split("/").length);
+      return { regions: all.map((r) => r.name), mine: mine.map((r) => r.name) };
     },
     async complete({ tx, now, person, t, access }, a) {
       const regions: string[] = [];
@@ -97,7 +97,7 @@ function regionsInput(): StepInput<string> {
       const out: string[] = [];
       for (const typed of trimTrailing(m.text.normalize("NFKC")).split(/[\s、,;]+/).map((x) => x.trim()).filter(Boolean)) {
         const hit = names.find((n) => n === typed) ?? names.find((n) => n.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") === typed);
-        if (!hit) return { ok: false, error: say("warning.bad_region_in_scope", { region: typed, options: names.slice(0, 6).join("、") }) };
+        if (!hit) return { ok: false, error: say("warning.bad_region_in_scope", { region: typed, options: (ctx.vocab?.mine ?? names).slice(0, 6).join("、") }) };
         if (!out.includes(hit)) out.push(hit);
       }
       return out.length ? { ok: true, value: out.join(" ") } : first;
