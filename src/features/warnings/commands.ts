@@ -95,7 +95,7 @@ export function warningCommands(settings: WarningSettings): CommandDef<Tx>[] {
       },
     },
     // 收到 however it is typed (收到！, 已收到, 好的，收到, 👌): core/understand.ts.
-    { id: "warning-confirm", essential: true, yields: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: (norm) => isAcknowledgement(norm) || PRESSED_ONE.test(norm), run: confirm },
+    { id: "warning-confirm", essential: true, yields: true, complete: (a) => findWarningNumber(a) !== null || isAcknowledgement(a), keywords: ["收到", "已收到", "收到了"], slash: ["ack"], describe: "warning.confirm_describe", permission: "member", opens: ["warning-measures"], matches: (norm) => isAcknowledgement(norm) || PRESSED_ONE.test(norm), run: confirm },
     {
       id: "warning-status", complete: (a) => a.trim() !== "", keywords: ["预警"], checks: [{ action: "warning.manage", target: "warning" }], slash: ["warning"], describe: "warning.status_describe", permission: "warning.issue",
       run: async (ctx) => {

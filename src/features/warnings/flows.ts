@@ -21,6 +21,16 @@ import { tallyKey, tallyText } from "./status.js";
 export type WarningSettings = Record<WarningLevel, CycleSettings>;
 
 /** Who a warning goes to, by the choice made in the dialog (values, not the words shown). */
+/** How issuers say who gets it and what they must answer. */
+const ROLE_WORDS: Record<string, string> = {
+  所有人: "全部人员", 全体: "全部人员", 全体人员: "全部人员", 全部: "全部人员", 所有人员: "全部人员", 大家: "全部人员", 全员: "全部人员",
+  网格员和值班: "网格员和值班员", 网格员值班员: "网格员和值班员", 网格员加值班员: "网格员和值班员", 只发网格员: "网格员", 仅网格员: "网格员",
+};
+const RESPONSE_WORDS: Record<string, string> = {
+  收到就行: "仅确认收到", 回复收到: "仅确认收到", 只要收到: "仅确认收到", 确认收到: "仅确认收到", 收到即可: "仅确认收到",
+  报告措施: "确认并报告措施", 报措施: "确认并报告措施", 要报措施: "确认并报告措施", 收到并报告措施: "确认并报告措施", 反馈措施: "确认并报告措施",
+};
+
 export const TARGET_ROLES: Record<string, string[]> = { 网格员: ["网格员"], 网格员和值班员: ["网格员", "值班员"], 全部人员: ["网格员", "灾害信息员", "值班员", "带班领导", "局领导", "管理员"] };
 const RESPONSES = { 仅确认收到: "confirm", 确认并报告措施: "measures" } as const;
 
@@ -48,8 +58,8 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       { id: "level", prompt: "warning.ask.level", label: "warning.label.level", input: choice(WARNING_LEVELS, WARNING_LEVEL_ALIASES) },
       { id: "text", prompt: "warning.ask.text", label: "warning.label.text", input: text({ min: 6, max: 1000 }) },
       { id: "regions", prompt: "warning.ask.regions", label: "warning.label.regions", input: regionsInput() },
-      { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES)) },
-      { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(Object.keys(RESPONSES)) },
+      { id: "roles", prompt: "warning.ask.roles", label: "warning.label.roles", input: choice(Object.keys(TARGET_ROLES), ROLE_WORDS) },
+      { id: "response", prompt: "warning.ask.response", label: "warning.label.response", input: choice(Object.keys(RESPONSES), RESPONSE_WORDS) },
       { id: "cycle", prompt: "warning.ask.cycle", label: "warning.label.cycle", input: cycleInput(settings), optional: true },
     ],
     permission: "warning.issue",
