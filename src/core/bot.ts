@@ -86,7 +86,7 @@ export class Core<Tx> {
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
-    this.help = { id: "help", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, ctx.args) };
+    this.help = { id: "help", complete: (a) => /^(全部|所有|all|更多)$/.test(trimTrailing(a.trim())) || matchCommand(normalizeForMatch(a), this.commands).kind === "command", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, ctx.args) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -330,11 +330,13 @@ export class Core<Tx> {
     const args = route.kind === "command" ? rawArgs(msg.text, route.match) : "";
     const command = route.kind === "command" ? route.match.command : null;
     const stepMsg = { text: msg.text, norm, attachments: msg.attachments };
+    // The bot's own question (keep / switch, continue / restart) not answered: dropped, the dialog kept as it was.
+    if (state.abandonFor && !engine.answersPending(state, stepMsg)) state = engine.withoutPending(state);
     const action = routeInDialog({ flowId: flow.id, pending: state.abandonFor !== undefined, route, args, allowed: command ? this.allowed(command, actor) : true, stepTakes: route.kind === "command" ? engine.stepTakes(flow, state, stepMsg, ectx) : "refuses" });
     const again = (before: Say[] = []) => ({ state, replies: [engine.prompt(flow, state, ectx, before)] });
     switch (action.kind) {
       case "help":
-        reply({ text: this.helpText(actor).map(this.t).join("\n"), choices: [] });
+        reply({ text: this.helpText(actor, args).map(this.t).join("\n"), choices: [] });
         r = again([say("core.help.in_flow", { flow: this.t(sayKey(flow.title)) })]);
         break;
       case "restart-or-continue":
@@ -627,7 +629,8 @@ function sessionTarget(s: SessionRecord, stored: StoredSession) {
  * "，" into ","): free text such as a progress note keeps its own punctuation.
  */
 function rawArgs(text: string, m: { args: string; viaSlash: boolean; viaQuestion?: boolean; command: { keywords: string[]; matches?: unknown } }): string {
-  const t = text.trim();
+  // Emoji or a bracket before the keyword (`⚠️隐患 …`) are not part of the arguments.
+  const t = text.trim().replace(/^(?:\p{Extended_Pictographic}|[\u200d\ufe0f\s【】\[\]])+/u, "");
   if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
   // A question matched as a whole ("本周隐患情况", "收到！") is its own argument.
   if (m.viaQuestion) return t;

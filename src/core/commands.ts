@@ -158,7 +158,9 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
   const trimmed = trimTrailing(norm);
   // A short message with a stray space inside a word (`上报 隐患`, `取 消`) is that word.
   const closed = [...trimmed].length <= 8 ? trimmed.replace(/\s+/g, "") : trimmed;
-  for (const form of [trimmed, withoutPoliteOpening(trimmed), closed]) {
+  // Emoji or a bracket before the word (`⚠️隐患 …`, `【隐患】…`) do not change it.
+  const led = trimmed.replace(/^(?:\p{Extended_Pictographic}|[\u200d\ufe0f\s【】\[\]])+/u, "");
+  for (const form of [trimmed, withoutPoliteOpening(trimmed), closed, led]) {
     if (form === norm || form === "") continue;
     const r = matchExactly(form, commands);
     if (r.kind === "command") return r;

@@ -54,7 +54,7 @@ export interface EngineResult {
 }
 
 export const STRIKES_BEFORE_CANCEL_OFFER = 3;
-export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束", "算了", "不报了", "不要了", "不弄了", "取消吧", "算了吧", "不用了"];
+export const CANCEL_WORDS = ["取消", "退出", "不填了", "结束", "算了", "不报了", "不要了", "不弄了", "取消吧", "算了吧", "不用了", "取消上报", "撤销", "撤回", "不上报了", "cancel", "取消填写"];
 export const BACK_WORDS = ["返回", "上一步", "后退", "返回上一步", "回到上一步", "退回上一步", "上一项", "返回上一项", "改上一步"];
 /** The first two always mean "skip"; the others only on an optional step (`默认` keeps the default, `没有照片` at a photo step). */
 export const SKIP_WORDS = ["跳过", "略过", "不填", "无", "默认", "按默认", "默认期限", "按默认期限", "没有", "暂无", "略", "没有照片", "无照片", "没照片", "不拍了", "不用了", "不需要"];
@@ -104,6 +104,9 @@ function ictx(ctx: EngineContext, state: FlowState): InputContext {
 export function stepTakes(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): "text" | "option" | "parses" | "refuses" {
   if (state.at.kind !== "step" || state.abandonFor) return "refuses";
   const s = step(flow, state.at.stepId);
+  // A number for one of the options shown (WeChat's 回复 1/2/3, 跳过 and 完成 included) is that option.
+  const k = parseSmallNumber(trimTrailing(msg.norm));
+  if (k !== undefined && k >= 1 && k <= prompt(flow, state, ctx).choices.length) return "option";
   if (s.input.kind === "text" && !s.input.structured) return "text";
   if (!s.input.parse({ ...msg, norm: trimTrailing(msg.norm) || msg.norm }, ictx(ctx, state)).ok) return "refuses";
   return s.input.kind === "choice" || s.input.kind === "confirm" ? "option" : "parses";
@@ -193,7 +196,9 @@ function back(flow: FlowDef<any>, state: FlowState, ctx: EngineContext): EngineR
     return proceed(flow, state, ctx);
   } else prev = path[path.length - 1];
   if (prev === undefined) return { state, replies: [prompt(flow, state, ctx, [say("flow.back_at_start")])] };
-  const next: FlowState = { ...state, failures: 0, at: { kind: "step", stepId: prev } };
+  // Photos sent at the step being left are kept as its answer, not thrown away.
+  const kept = state.at.kind === "step" && (state.draft?.length ?? 0) > 0 ? { [state.at.stepId]: state.draft! } : {};
+  const next: FlowState = { ...state, answers: { ...state.answers, ...kept }, failures: 0, at: { kind: "step", stepId: prev } };
   delete next.draft;
   return { state: next, replies: [prompt(flow, next, ctx)] };
 }
@@ -222,7 +227,10 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
   }
   if (isWord(msg.norm, BACK_WORDS)) return back(flow, state, ctx);
   // 修改 in the middle of a dialog: which item to change (what is filled stays), not an answer to the question.
-  if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS) && walk(flow, state).path.some((id) => id in state.answers)) {
+  if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS) && !walk(flow, state).path.some((id) => id in state.answers)) {
+    return { state, replies: [prompt(flow, state, ctx, [say("flow.edit.nothing")])] };
+  }
+  if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS)) {
     const next: FlowState = { ...state, failures: 0, at: { kind: "edit" } };
     delete next.draft;
     return { state: next, replies: [prompt(flow, next, ctx)] };
@@ -317,6 +325,35 @@ function reaskSummary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, 
   return { state: next, replies: [prompt(flow, next, ctx, prefix)] };
 }
 
+const RESTART_WORDS = ["2", "重新开始", "重新", "重来", "重新填", "重新填写", "重新报"];
+const CONTINUE_WORDS = ["1", "继续", "继续上次", "继续填", "继续填写"];
+
+/**
+ * Is this message an answer to the bot's own pending question (keep / switch, continue / restart)?
+ * Anything else (a command, a 收到, an answer to the step) means "keep": the question is dropped
+ * and the message is handled as if it had not been asked — it never swallows what comes next.
+ */
+export function answersPending(state: FlowState, msg: StepMessage): boolean {
+  const ask = state.abandonFor;
+  if (!ask) return false;
+  const s = trimTrailing(msg.norm);
+  if (isWord(msg.norm, CANCEL_WORDS)) return true;
+  if (ask.flowId === state.flowId) return RESTART_WORDS.includes(s) || CONTINUE_WORDS.includes(s);
+  return yesNo(msg.norm) !== undefined;
+}
+
+/** The question dropped: the dialog as it was before it was asked. */
+export function withoutPending(state: FlowState): FlowState {
+  const rest = { ...state };
+  delete rest.abandonFor;
+  return rest;
+}
+
+/** How many items of the dialog are filled (nothing to lose when 0). */
+export function filledCount(flow: FlowDef<any>, state: FlowState): number {
+  return walk(flow, state).path.filter((id) => id in state.answers).length;
+}
+
 /** The question "abandon X for Y?" was asked; this is the answer. */
 function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, ctx: EngineContext): EngineResult {
   const ask = state.abandonFor!;
@@ -324,7 +361,7 @@ function answerAbandon(flow: FlowDef<any>, state: FlowState, msg: StepMessage, c
   const s = trimTrailing(msg.norm);
   // Continue / restart: 1 or 继续 keeps it, 2 or 重新开始 starts again.
   const yes = restart
-    ? (["2", "重新开始", "重新", "重来", "重新填", "重新填写", "重新报"].includes(s) ? true : ["1", "继续", "继续上次", "继续填", "继续填写"].includes(s) ? false : undefined)
+    ? (RESTART_WORDS.includes(s) ? true : CONTINUE_WORDS.includes(s) ? false : undefined)
     : yesNo(msg.norm);
   const rest: FlowState = { ...state };
   delete rest.abandonFor;
@@ -346,6 +383,8 @@ export function askAbandon(flow: FlowDef<any>, state: FlowState, other: FlowDef<
 
 /** This dialog's own keyword again: continue where it was, or start again (with what the new message said). */
 export function askRestart(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, answers?: Answers): EngineResult {
+  // Nothing filled yet: nothing to lose, so it starts again at once with what the new message said.
+  if (filledCount(flow, state) === 0) return { state: null, outcome: "abandoned", startFlow: flow.id, ...(answers ? { startAnswers: answers } : {}), replies: [] };
   return askAbandon(flow, state, flow, ctx, answers);
 }
 

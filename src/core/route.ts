@@ -49,14 +49,15 @@ export function routeInDialog<Tx>(i: InDialogInput<Tx>): InDialogAction {
   if (i.route.kind === "unknown-slash") return CONTROL_SLASH.has(i.route.name) ? { kind: "answer" } : { kind: "unknown-slash", name: i.route.name };
   const { command: c, exact, viaSlash, viaQuestion } = i.route.match;
   // A command that goes first and hands the message back when it has nothing to do (收到 / 👌).
-  if (c.yields && i.allowed) return { kind: "run" };
+  // (But a bare number where the step shows numbered options answers the step: what the person sees.)
+  if (c.yields && i.allowed && !(i.stepTakes === "option" && /^\s*\d+\s*[。.!！]?\s*$/.test(i.args.normalize("NFKC")))) return { kind: "run" };
   // Said like a question rather than with a keyword (`YH-… 照片`, `本周隐患情况`): an answer where
   // the step reads it (a hazard number at the number step), else the question it is.
   if (viaQuestion && (i.stepTakes === "parses" || i.stepTakes === "option")) return { kind: "answer" };
   const bare = exact || (viaSlash && i.args.trim() === "");
   // A word that is also an answer (`确认`) is an answer here, unless sent as a slash command.
   if (c.outsideDialogs && !viaSlash) return { kind: "answer" };
-  if (c.id === "help") return bare || viaSlash ? { kind: "help" } : { kind: "answer" };
+  if (c.id === "help") return bare || viaSlash || c.complete?.(i.args) ? { kind: "help" } : { kind: "answer" };
   if (bare) {
     // A word the step reads as one of its options answers it: `销号` at 复查's result, `零报告` at 零报告's own question.
     if (i.stepTakes === "option" && !viaSlash && (!c.flow || opensFlow(c, i.flowId))) return { kind: "answer" };

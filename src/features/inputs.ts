@@ -10,7 +10,7 @@ import { say, sayKey, type PromptKey, type Say } from "../prompts/catalog.js";
 import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } from "../time/chinese-date.js";
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { readChoice, yesNo } from "../core/answers.js";
-import { trimTrailing } from "../core/understand.js";
+import { isAcknowledgement, trimTrailing } from "../core/understand.js";
 import type { Answers, InputContext, Json, ParseResult, StepInput, StepMessage } from "../core/flow-types.js";
 
 function fail<T extends Json>(error: Say): ParseResult<T> {
@@ -26,6 +26,8 @@ export function text(opts: { min?: number; max?: number } = {}): StepInput<strin
     hint: () => say("input.hint.text"),
     parse: (m) => {
       if (m.text === "") return fail(say("input.error.empty"));
+      // `收到` / `好的` / `👌` is a reply to the bot, never the content of an item.
+      if (isAcknowledgement(m.norm) || /^(好的?|嗯+|ok|行|对)$/.test(trimTrailing(m.norm))) return fail(say("input.error.not_content", { text: clip(m.text) }));
       const r = schema.safeParse(m.text);
       if (r.success) return { ok: true, value: r.data };
       return fail(r.error.issues[0]?.message === "too_long" ? say("input.error.too_long", { max }) : say("input.error.too_short", { min }));

@@ -144,7 +144,8 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true, 
     while (n > 0) { d = addDays(d, 1); if (isWorkday(d)) n--; }
     return { ok: true, value: { date: d } };
   }
-  m = new RegExp(`^(半个?|${NUM}个?)(周|星期|礼拜|月)${within}$`).exec(text);
+  // Weeks with or without 个 (`两周`, `1个星期`); months only with 个 (`3个月`): `12月` is December, not a year.
+  m = new RegExp(`^(半个?|${NUM}个?)(周|星期|礼拜)${within}$`).exec(text) ?? new RegExp(`^(半个?|${NUM}个)(月)${within}$`).exec(text);
   if (m) {
     const half = m[1]!.startsWith("半");
     const n = half ? 0.5 : parseSmallNumber(m[2]!);
@@ -174,8 +175,18 @@ export function parseChineseDate(input: string, now: Date, preferFuture = true, 
     return withTime(addDays(today, delta), m[3]!);
   }
 
-  // 12月底 / 十二月末: that month's last day (this year, or next if it has passed).
-  m = new RegExp(`^${NUM}月(底|末|份内|内)$`).exec(text);
+  // 下个月10日 / 本月20日: that day of that month.
+  m = new RegExp(`^(本月|这个月|当月|下个?月)${NUM}日(.*)$`).exec(text);
+  if (m) {
+    const next = m[1]!.startsWith("下");
+    const [y, mo] = next ? (p.month === 12 ? [p.year + 1, 1] : [p.year, p.month + 1]) : [p.year, p.month];
+    const d = parseSmallNumber(m[2]!)!;
+    const bad = validDate(y, mo, d);
+    if (bad) return bad;
+    return withTime(`${y}-${pad(mo)}-${pad(d)}`, m[3]!);
+  }
+  // 12月底 / 十二月末 / 12月 (as a deadline): that month's last day (this year, or next if it has passed).
+  m = new RegExp(`^${NUM}月(底|末|份内|内|份)?$`).exec(text);
   if (m) {
     const mo = parseSmallNumber(m[1]!)!;
     if (mo < 1 || mo > 12) return { ok: false, error: { code: "month", month: mo } };

@@ -70,6 +70,9 @@ const TABLE: Row[] = [
   // commands that go first and may hand the message back
   ["收到 / 👌 (a yielding command) at an option step: it runs first", { r: kw(C.yields, "👌", { viaQuestion: true }), args: "👌", stepTakes: "option" }, "run"],
   ["收到，但是… at a text step: it runs first", { r: kw(C.yields, "但是我们村没有接到通知"), args: "但是我们村没有接到通知" }, "run"],
+  ["1 (收到's button) where the step shows numbered options: the step's option", { r: kw(C.yields, "1", { viaQuestion: true }), args: "1", stepTakes: "option" }, "answer"],
+  ["1 at a text step: 收到 goes first", { r: kw(C.yields, "1", { viaQuestion: true }), args: "1", stepTakes: "text" }, "run"],
+  ["帮助 整改 (naming a command) inside a dialog: help", { r: kw(cmd("help", { complete: (a) => a === "整改" }), "整改"), args: "整改" }, "help"],
   ["a yielding command, not allowed: the usual refusal path", { r: kw(C.yields), allowed: false }, "deny"],
   // a dialog's own word with a whole report after it
   ["上报隐患 <whole report> inside the report: read it, then ask continue / restart", { r: kw(C.reportReads, "泡里村 山体滑坡 重大"), args: "泡里村 山体滑坡 重大" }, "run"],

@@ -48,6 +48,8 @@ const File = z.object({
   who: z.string(),
   /** What a bare `[said, reading]` pair's reading is. */
   read: z.enum(["answer", "reply", "ack", "step"]).default("answer"),
+  /** Said after reaching `at`, before the cases (e.g. a question the bot then asks). */
+  before: z.array(z.string()).default([]),
   /** Where the message is typed: the person's private chat (default) or the county's duty group. */
   chat: z.enum(["private", "group"]).default("private"),
   cases: z.array(z.union([z.tuple([z.string(), z.string()]), Checks])),
@@ -107,9 +109,10 @@ async function driveTo(b: TestBot, who: string, start: string, steps: [string, s
   if (stop !== "summary") throw new Error(`no step ${stop}`);
 }
 
-async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx, "b">> {
+async function contextFor(b: TestBot, at: string, who: string, before: string[] = []): Promise<Omit<Ctx, "b">> {
   const db = b.app.store.db;
   const snapshot = async () => {
+    for (const t of before) await b.send(who, t);
     const rows = await db.flowSession.findMany();
     return async () => {
       await db.routineReport.deleteMany({});
@@ -141,6 +144,14 @@ async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx
     case "patrol":
       await driveTo(b, who, "巡查", PATROL_STEPS, step!);
       return { stepId: step!, reset: await snapshot() };
+    case "hazard-open": {
+      // A hazard reported by 杨波, 待整改; {n} is its number.
+      const h = await seedHazard(b, "13800000007");
+      return { stepId: null, vars: { n: h.number }, reset: async () => {
+        await db.flowSession.deleteMany({});
+        await db.hazard.update({ where: { id: h.id }, data: { status: "待整改" } });
+      } };
+    }
     case "hazard-rectified":
     case "hazard-review": {
       // A hazard rectified by its reporter, awaiting 复查 by the township's leader.
@@ -164,13 +175,13 @@ async function contextFor(b: TestBot, at: string, who: string): Promise<Omit<Ctx
     case "warning-measures":
     case "warning-notice-in-report": {
       // A warning to 渠阳镇's grid members; the measures variant asks them to report measures.
-      if (kind === "warning-notice-in-report") await driveTo(b, who, "上报隐患", HAZARD_STEPS, "description");
+      if (kind === "warning-notice-in-report") await driveTo(b, who, "上报隐患", HAZARD_STEPS, step ?? "description");
       const response = kind === "warning-notice" ? "仅确认收到" : "确认并报告措施";
       for (const t of ["发布预警", "地质灾害", "橙", "高坪村后山出现裂缝，请做好群众转移准备", "渠阳镇", "网格员", response, "跳过", "确认"]) await b.send("lwd", t);
       if (kind === "warning-measures") await b.send(who, "收到");
       const reset = await snapshot();
       const target = await targetOf(b, who);
-      return { stepId: kind === "warning-measures" ? "measures" : kind === "warning-notice-in-report" ? "description" : null, reset: async () => {
+      return { stepId: kind === "warning-measures" ? "measures" : kind === "warning-notice-in-report" ? (step ?? "description") : null, reset: async () => {
         await reset();
         if (kind !== "warning-measures") await db.warningTarget.update({ where: { id: target.id }, data: { status: "未确认", confirmedAt: null, measures: null } });
         else await db.warningTarget.update({ where: { id: target.id }, data: { measures: null } });
@@ -259,7 +270,7 @@ describe("utterance corpus (tests/transcripts/corpus/*.yaml)", () => {
     it(`${file}: ${f.title} (${f.cases.length})`, async () => {
       const b = await startBot({ bind: BIND });
       try {
-        const ctx: Ctx = { b, ...(await contextFor(b, f.at, f.who)) };
+        const ctx: Ctx = { b, ...(await contextFor(b, f.at, f.who, f.before)) };
         const failed: string[] = [];
         for (const raw of f.cases) {
           const c = asCase(raw, f.read);

@@ -78,15 +78,23 @@ export const dutyImportFlow: FlowDef<Tx> = {
 
 /** How duty officers say 正常 / 有情况 (`没有情况` is 正常, though 有情况 is inside it). */
 const NOON_STATUS_WORDS: Record<string, string> = {
-  一切正常: "正常", 无异常: "正常", 平稳: "正常", 平安: "正常", 没事: "正常", 没有情况: "正常", 无情况: "正常", 无: "正常", 没有: "正常", 情况正常: "正常", 值班正常: "正常", 今日值班正常: "正常",
+  一切正常: "正常", 平安无事: "正常", 一切平安: "正常", 无事故无险情: "正常", 无事故: "正常", 无险情: "正常", 无异常: "正常", 平稳: "正常", 平安: "正常", 没事: "正常", 没有情况: "正常", 无情况: "正常", 无: "正常", 没有: "正常", 情况正常: "正常", 值班正常: "正常", 今日值班正常: "正常",
   有: "有情况", 有事: "有情况", 有险情: "有情况", 有事故: "有情况", 有突发情况: "有情况", 有异常: "有情况",
 };
+
+const noonStatus = choice(["正常", "有情况"], NOON_STATUS_WORDS);
+function readNoonStatus(args: string): string | null {
+  const a = args.trim();
+  if (!a) return null;
+  const r = noonStatus.parse({ text: a, norm: a.normalize("NFKC").toLowerCase(), attachments: [] }, { now: new Date(0), answers: {}, t: () => "" });
+  return r.ok ? r.value : null;
+}
 
 export const noonReportFlow: FlowDef<Tx> = {
   id: "noon-report",
   title: "duty.noon.title",
   steps: [
-    { id: "status", prompt: "duty.noon.ask.status", label: "duty.noon.label.status", input: choice(["正常", "有情况"], NOON_STATUS_WORDS), next: (a) => (a.status === "有情况" ? "details" : "handled") },
+    { id: "status", prompt: "duty.noon.ask.status", label: "duty.noon.label.status", input: noonStatus, next: (a) => (a.status === "有情况" ? "details" : "handled") },
     { id: "details", prompt: "duty.noon.ask.details", label: "duty.noon.label.details", input: text({ min: 4, max: 1000 }) },
     { id: "handled", prompt: "duty.noon.ask.handled", label: "duty.noon.label.handled", input: text({ min: 2, max: 1000 }), optional: true },
     { id: "reportedUp", prompt: "duty.noon.ask.reported_up", label: "duty.noon.label.reported_up", input: text({ min: 2, max: 1000 }), optional: true },
@@ -134,7 +142,16 @@ export function dutyCommands(rules: DutyRules): CommandDef<Tx>[] {
         return [say("duty.handover.done", { count: h.openItems.length })];
       },
     },
-    { id: "noon-report", keywords: ["值班报告"], slash: ["noon"], describe: "duty.noon.describe", permission: "duty.officer", flow: "noon-report" },
+    {
+      id: "noon-report", keywords: ["值班报告"], slash: ["noon"], describe: "duty.noon.describe", permission: "duty.officer", flow: "noon-report",
+      // `值班报告 正常` / `值班报告：一切正常`: the status read by the status step itself.
+      complete: (a) => readNoonStatus(a) !== null,
+      run: async (ctx) => {
+        const status = readNoonStatus(ctx.args);
+        const answers: Record<string, string> = status ? { status } : {};
+        return { startFlow: "noon-report", answers };
+      },
+    },
     {
       id: "confirm-report", keywords: ["确认"], slash: ["confirm"], describe: "duty.confirm.describe", permission: "duty.leader", outsideDialogs: true,
       run: async (ctx) => {

@@ -36,7 +36,7 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
     steps: [
       { id: "place", prompt: "hazard.ask.place", label: "hazard.label.place", input: place() },
       { id: "sector", prompt: "hazard.ask.sector", label: "hazard.label.sector", input: choice(SECTORS, SECTOR_ALIASES, (n) => { const s = sectorHinted(n); return s ? { option: s } : undefined; }) },
-      { id: "description", prompt: "hazard.ask.description", label: "hazard.label.description", input: text({ min: 4, max: 500 }) },
+      { id: "description", prompt: "hazard.ask.description", label: "hazard.label.description", input: text({ min: 2, max: 500 }) },
       { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS, LEVEL_ANSWERS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
       { id: "unit", prompt: "hazard.ask.unit", label: "hazard.label.unit", input: text({ min: 2, max: 60 }) },
@@ -61,16 +61,19 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
   };
 }
 
+/** 整改's stage, as the step reads it and as `整改 YH-… 已完成` is read in one message. */
+const rectifyStage = choiceOf([
+      { value: "started", label: "hazard.rectify.stage.started", also: ["开始整改", "已开始", "开始了", "整改中", "正在整改"] },
+      { value: "done", label: "hazard.rectify.stage.done", also: ["完成整改", "已完成", "完成了", "整改完成", "已整改", "整改好了", "改好了", "已经整改完成了", "整改完成了", "已整改完成", "整改完毕", "已整改到位", "整改到位"] },
+    ]);
+
 /** 整改: start work, or finish it with evidence (photo + note). */
 export const hazardRectifyFlow: FlowDef<Tx> = {
   id: "hazard-rectify",
   title: "hazard.rectify.title",
   steps: [
     { id: "number", prompt: "hazard.ask.number", label: "hazard.label.number", input: hazardNo() },
-    { id: "stage", prompt: "hazard.rectify.ask.stage", label: "hazard.rectify.label.stage", input: choiceOf([
-      { value: "started", label: "hazard.rectify.stage.started", also: ["开始整改", "已开始", "开始了", "整改中", "正在整改"] },
-      { value: "done", label: "hazard.rectify.stage.done", also: ["完成整改", "已完成", "完成了", "整改完成", "已整改", "整改好了", "改好了"] },
-    ]), next: (a) => (a.stage === "done" ? "photos" : "note") },
+    { id: "stage", prompt: "hazard.rectify.ask.stage", label: "hazard.rectify.label.stage", input: rectifyStage, next: (a) => (a.stage === "done" ? "photos" : "note") },
     { id: "photos", prompt: "hazard.rectify.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }) },
     { id: "note", prompt: "hazard.rectify.ask.note", label: "hazard.rectify.label.note", input: text({ min: 2, max: 500 }), next: () => null },
   ],
@@ -261,7 +264,7 @@ function quickReport(ctx: CommandContext<Tx>, isWorkday?: Workdays): StartFlow {
   const answers: Answers = {};
   if (q.place) answers.place = { text: q.place };
   if (q.sector) answers.sector = q.sector;
-  if (q.description && [...q.description].length >= 4) answers.description = q.description;
+  if (q.description && [...q.description].length >= 2) answers.description = q.description;
   if (q.level) answers.level = q.level;
   if (q.unit) answers.unit = q.unit;
   if (q.deadline) answers.deadline = { date: q.deadline };
@@ -274,7 +277,7 @@ function quickReport(ctx: CommandContext<Tx>, isWorkday?: Workdays): StartFlow {
 export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
   return [
     {
-      id: "hazard-report", keywords: ["上报隐患", "隐患上报", "报隐患", "报个隐患", "报告隐患", "上报一个隐患"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report",
+      id: "hazard-report", keywords: ["上报隐患", "隐患上报", "报隐患", "报个隐患", "报告隐患", "上报一个隐患", "报告一个隐患", "发现隐患", "发现一处隐患", "举报隐患"], slash: ["report"], describe: "hazard.describe", permission: "hazard.report", flow: "hazard-report",
       // `上报隐患 泡里村加油站 灭火器过期`: what follows the words is read as the one-message report.
       complete: quickReportComplete,
       run: async (ctx) => quickReport(ctx, isWorkday),
@@ -299,7 +302,13 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
       checks: [{ action: "hazard.rectify", target: "hazard" }],
       run: async (ctx) => {
         const n = numberArg(ctx.args);
-        return (n && (await precheck(ctx, ctx.actor, n, false, ctx.now))) || startWith("hazard-rectify", n ? { number: n } : {});
+        if (!n) return startWith("hazard-rectify", {});
+        const refused = await precheck(ctx, ctx.actor, n, false, ctx.now);
+        if (refused) return refused;
+        // `整改 YH-… 已完成`, `整改 YH-… 已经整改完成了`: the stage read by the stage step itself.
+        const rest = leadingHazardNumber(ctx.args)?.rest ?? "";
+        const stage = rest ? rectifyStage.parse({ text: rest, norm: normalizeForMatch(rest), attachments: [] }, { now: ctx.now, answers: {}, t: ctx.t }) : null;
+        return startWith("hazard-rectify", { number: n, ...(stage?.ok ? { stage: stage.value } : {}) });
       },
     },
     {

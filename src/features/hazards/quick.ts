@@ -21,7 +21,7 @@ export interface QuickHazard {
   unit?: string;
 }
 
-const PLACE_NOUN = "(村|镇|乡|街道|社区|小区|组|站|厂|公司|学校|小学|中学|幼儿园|医院|卫生院|市场|超市|商场|酒店|宾馆|饭店|餐馆|矿|采石场|工地|仓库|码头|养老院|敬老院|网吧|车间|大桥|桥|隧道|路|街|号|楼|门市|店|加工厂|农家乐|寺|庙|景区|山|后山|河|河道|河边|水库|山塘|塘|坝|堤|渠|沟|坡|林场)";
+const PLACE_NOUN = "(村|镇|乡|街道|社区|小区|组|站|厂|公司|学校|小学|中学|幼儿园|医院|卫生院|市场|超市|商场|酒店|宾馆|饭店|餐馆|矿|采石场|工地|仓库|码头|养老院|敬老院|网吧|车间|大桥|桥|隧道|路|街|号|楼|门市|店|小卖部|商店|加工厂|农家乐|寺|庙|景区|山|后山|河|河道|河边|水库|山塘|塘|坝|堤|渠|沟|坡|林场)";
 /** A place: a name ending in a place noun, maybe with where by it (`泡里村加油站旁边`, `泡里村后山`). */
 const PLACE_END = new RegExp(`${PLACE_NOUN}(旁边|旁|边|附近|对面|门口|后面|前面|里|内|院内|路口)?$`);
 
@@ -39,7 +39,7 @@ function asDeadline(token: string, now: Date, o: DateOptions): string | undefine
   const r = parseChineseDate(token.replace(/^(限期|期限|整改期限)/, ""), now, true, o);
   return r.ok && r.value.date <= addDays(toLocalDate(now), 366) ? r.value.date : undefined;
 }
-const LOOKS_LIKE_DEADLINE = /^(限期|期限|整改期限|限)?(立即|马上|立刻|当天|今天|明天|后天|大后天|本周|这周|下周|下个?星期|周[一二三四五六日天末]|星期|礼拜|月底|月末|本月|这个月|月内|下个?月|年底|年末|年内|今年|半个?月|\d{4}[-/.年]|\d{1,2}月|[一二三四五六七八九十]{1,3}月|\d{1,2}[-/]\d{1,2}$|(\d{1,3}|[一二三四五六七八九十两]{1,3})(天|日[以之]?内|日后|个?(周|星期|礼拜|月|工作日)))/;
+const LOOKS_LIKE_DEADLINE = /^(限期|期限|整改期限|限)?(立即|马上|立刻|当天|今天|明天|后天|大后天|本周|这周|下周|下个?星期|周[一二三四五六日天末]|星期|礼拜|月底|月末|本月|这个月|月内|下个?月|年底|年末|年内|今年|半个?月|\d{4}[-/.年]|\d{1,2}月|[一二三四五六七八九十]{1,3}月|\d{1,2}[-/.]\d{1,2}$|(\d{1,2}|[一二三四五六七八九十]{1,3})[日号](前|之前)?$|(\d{1,3}|[一二三四五六七八九十两]{1,3})(天|日[以之]?内|日后|个?(周|星期|礼拜|月|工作日)))/;
 
 /** The sector and level steps' own reading (core/answers.ts), held to whole words here. */
 function asSector(token: string): Sector | undefined {

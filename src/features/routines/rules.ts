@@ -80,11 +80,17 @@ export function parseQuickPatrol(args: string): { patrolled: boolean; visited: n
     .replace(/[\s。.!！~～]+$/u, "").replace(/\p{Extended_Pictographic}+$/u, "").trim();
   if (t === "") return null;
   const not = /^(?:今天|今日)?(?:未巡查|没有巡查|没巡查|没去巡查|未巡|没巡|没去)[\s,，:：]*/;
+  // `今天下雨未巡查`: the reason first, then that there was no patrol.
+  const notAfter = /^(.{1,30}?)[\s,，]*(?:所以|因此)?(?:未巡查|没有巡查|没巡查|没去巡查)$/.exec(t);
+  if (notAfter && !/\d|[一二两三四五六七八九十]+\s*[家处]/.test(notAfter[1]!)) return { patrolled: false, visited: 0, hazards: 0, notes: notAfter[1]!.replace(/^(今天|今日)/, "").trim() || notAfter[1]! };
   if (not.test(t)) {
     const notes = t.replace(not, "").trim();
     return { patrolled: false, visited: 0, hazards: 0, ...(notes ? { notes } : {}) };
   }
   const num = (s: string) => parseSmallNumber(s) ?? 0;
+  // `巡查 5家 1处`: places visited, then hazards found.
+  const pair = new RegExp(`^${N}\\s*(?:家|户|个)(?:企业|单位|场所)?[\\s,，、]+${N}\\s*(?:处|条|项)$`).exec(t);
+  if (pair) return { patrolled: true, visited: num(pair[1]!), hazards: num(pair[2]!) };
   const v = VISITED.exec(t.replace(HAZARDS[0]!, "").replace(HAZARDS[1]!, ""));
   const h = HAZARDS.map((re) => re.exec(t)).find((m) => m !== null);
   const none = NONE.test(t);
