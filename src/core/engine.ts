@@ -137,7 +137,8 @@ function summary(flow: FlowDef<any>, state: FlowState, ctx: EngineContext, lines
   lines.push(ctx.t(say("flow.summary.header", { flow: ctx.t(sayKey(flow.title)) })));
   for (const id of walk(flow, state).path) {
     const s = step(flow, id);
-    const value = id in state.answers ? s.input.format(state.answers[id] as never, ictx(ctx, state)) : ctx.t(say("flow.value.empty"));
+    // A skipped item that has a default says so (`按默认期限`), not that it is blank.
+    const value = id in state.answers ? s.input.format(state.answers[id] as never, ictx(ctx, state)) : ctx.t(s.whenSkipped && state.skipped.includes(id) ? sayKey(s.whenSkipped) : say("flow.value.empty"));
     lines.push(ctx.t(say("flow.summary.line", { label: ctx.t(sayKey(s.label)), value })));
   }
   lines.push(ctx.t(say("flow.summary.ask")));

@@ -54,6 +54,8 @@ export interface StepInput<T extends Json = Json> {
 export interface StepDef {
   id: string;
   prompt: PromptKey;
+  /** How a skipped optional item reads in the summary when skipping means a default (`按默认期限`). */
+  whenSkipped?: PromptKey;
   /** Values the question shows that depend on the day (examples of dates still to come). */
   promptParams?: (ctx: InputContext) => Record<string, string | number>;
   /** Short name of the item in the summary and the edit menu. */

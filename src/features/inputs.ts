@@ -39,7 +39,7 @@ export function text(opts: { min?: number; max?: number } = {}): StepInput<strin
 /** What a choice step says when the answer fits none, or several (then numbered, to answer with a number). */
 function choiceError(m: StepMessage, options: string[], r: { ambiguous: number[] } | null): Say {
   if (m.text === "" && m.attachments.length === 0) return say("input.error.empty");
-  if (m.text === "") return say("input.error.choice_needs_text", { options: options.map((o, i) => `${i + 1}.${o}`).join(" ") });
+  if (m.text === "") return say("input.error.choice_needs_text");
   if (r) return say("input.error.ambiguous_choice", { text: clip(m.text), options: r.ambiguous.map((i) => `${i + 1}.${options[i]}`).join(" ") });
   return say("input.error.not_choice", { text: clip(m.text) });
 }
@@ -308,10 +308,12 @@ export function confirm(words: { yes?: readonly string[]; no?: readonly string[]
 
 /** `不通过，灭火器还没换` → the option said first (longest word wins) and the rest of the words. */
 function restAfterWord(text: string, words: readonly (readonly [string, number])[]): { index: number; rest: string } | null {
-  const t = text.normalize("NFKC").trim();
+  const typed = text.trim();
+  const t = typed.normalize("NFKC");
   const hit = [...words].sort((a, b) => b[0].length - a[0].length).find(([w]) => t.startsWith(w) && /^[\s,，。:：;；、!！]/.test(t.slice(w.length)));
   if (!hit) return null;
-  const rest = trimTrailing(t.slice(hit[0].length).replace(/^[\s,，。:：;；、!！]+/, "")).trim();
+  // The rest as typed (full-width ：，kept), not in its folded form.
+  const rest = trimTrailing(typed.slice(hit[0].length).replace(/^[\s,，。:：;；、!！]+/, "")).trim();
   return [...rest].length >= 2 ? { index: hit[1], rest } : null;
 }
 

@@ -40,7 +40,7 @@ export function hazardReportFlow(rules: HazardRules, isWorkday?: Workdays): Flow
       { id: "level", prompt: "hazard.ask.level", label: "hazard.label.level", input: choice(LEVELS, LEVEL_ANSWERS) },
       { id: "photos", prompt: "hazard.ask.photos", label: "hazard.label.photos", input: photos({ min: 1, max: 9 }), optional: true },
       { id: "unit", prompt: "hazard.ask.unit", label: "hazard.label.unit", input: text({ min: 2, max: 60 }) },
-      { id: "deadline", prompt: "hazard.ask.deadline", promptParams: (c) => dateExamples(c.now), label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
+      { id: "deadline", prompt: "hazard.ask.deadline", promptParams: (c) => dateExamples(c.now), whenSkipped: "hazard.deadline_default", label: "hazard.label.deadline", input: date({ maxDaysAhead: 366, ...(isWorkday ? { isWorkday } : {}) }), optional: true },
     ],
     async beforeStart({ person }) {
       return person.regionPath ? null : say("core.need_bind", { command: "上报隐患" });
