@@ -25,7 +25,7 @@ export function text(opts: { min?: number; max?: number } = {}): StepInput<strin
     kind: "text",
     hint: () => say("input.hint.text"),
     parse: (m) => {
-      if (m.text === "") return fail(say("input.error.empty"));
+      if (m.text === "") return fail(say(m.attachments.length ? "input.error.needs_text" : "input.error.empty"));
       // `收到` / `好的` / `👌` is a reply to the bot, never the content of an item.
       if (isAcknowledgement(m.norm) || /^(好的?|嗯+|ok|行|对)$/.test(trimTrailing(m.norm))) return fail(say("input.error.not_content", { text: clip(m.text) }));
       const r = schema.safeParse(m.text);

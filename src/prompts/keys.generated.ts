@@ -84,6 +84,7 @@ export const PROMPT_CATALOG = {
   "input.error.need_file": ["types"],
   "input.error.need_location": [],
   "input.error.need_photo": [],
+  "input.error.needs_text": [],
   "input.error.not_choice": ["text"],
   "input.error.not_content": ["text"],
   "input.error.not_number": ["text"],

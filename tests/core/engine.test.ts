@@ -48,6 +48,20 @@ describe("flow engine", () => {
     expect(run("张三丰", "3", "2", "明天", "跳过", "跳过", w).state!.answers.ok).toBe(false);
   });
 
+  it("a photo sent where words are asked for is told so, and the question asked again", () => {
+    const r = run(photo("/x.jpg"));
+    expect(at(r)).toBe("name");
+    expect(r.replies[0]!.text).toContain("这一项需要文字回复（照片请在问到照片时发送）");
+  });
+
+  it("收到 or 好的 is never the content of an item", () => {
+    for (const w of ["收到", "好的", "👌"]) {
+      const r = run(w);
+      expect(at(r)).toBe("name");
+      expect(r.replies[0]!.text).toContain("不是这一项的内容");
+    }
+  });
+
   it("takes 修改 mid-dialog as: which filled item to change; 返回 leaves that menu for the open question", () => {
     const r = run("张三丰", "3", "2", "明天", "跳过", "跳过", "修改");
     expect(r.state!.at.kind).toBe("edit");

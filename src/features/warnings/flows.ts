@@ -69,7 +69,7 @@ export function warningIssueFlow(settings: WarningSettings): FlowDef<Tx> {
       const all = await regionNames(tx);
       // What to suggest: the person's own areas, nearest first (own region, towns, villages, grids).
       const mine = all.filter((r) => person.regionPath && within(r.path, person.regionPath)).sort((x, y) => x.path.split("/").length - y.path.split("/").length);
-      return { regions: all.map((r) => r.name), mine: mine.map((r) => r.name) };
+      return { regions: all.map((r) => r.name), mine: mine.map((r) => r.name), own: mine.slice(0, 1).map((r) => r.name) };
     },
     async complete({ tx, now, person, t, access }, a) {
       const regions: string[] = [];
@@ -105,8 +105,15 @@ function regionsInput(): StepInput<string> {
       const first = base.parse(m, ctx);
       if (!first.ok || !names) return first;
       const out: string[] = [];
-      for (const typed of trimTrailing(m.text.normalize("NFKC")).split(/[\s、,;]+/).map((x) => x.trim()).filter(Boolean)) {
-        const hit = names.find((n) => n === typed) ?? names.find((n) => n.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") === typed);
+      // `全县` / `全部` / `所有乡镇`: the whole of the person's own area.
+      const whole = /^(全县|全市|全区|全镇|全乡|全部|全部区域|所有乡镇|所有区域|全域|辖区内|全辖区)$/.test(trimTrailing(m.norm));
+      if (whole && ctx.vocab?.own?.[0]) return { ok: true, value: ctx.vocab.own[0] };
+      const find = (typed: string) => names.find((n) => n === typed) ?? names.find((n) => n.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") === typed);
+      // `渠阳镇和甘溪乡`: 和/及 join two names (but 和平村 is one name).
+      const parts = trimTrailing(m.text.normalize("NFKC")).split(/[\s、,;]+/).map((x) => x.trim()).filter(Boolean)
+        .flatMap((p) => (find(p) ? [p] : p.split(/[和及与]/).every((x) => x && find(x)) ? p.split(/[和及与]/) : [p]));
+      for (const typed of parts) {
+        const hit = find(typed);
         if (!hit) return { ok: false, error: say("warning.bad_region_in_scope", { region: typed, options: (ctx.vocab?.mine ?? names).slice(0, 6).join("、") }) };
         if (!out.includes(hit)) out.push(hit);
       }

@@ -4,6 +4,7 @@
  */
 import { foldFullWidth, stripArgStart } from "../../core/normalize.js";
 import { say, type Say } from "../../prompts/catalog.js";
+import { parseSmallNumber } from "../../time/chinese-date.js";
 
 export const WARNING_TYPES = ["暴雨", "台风", "寒潮", "大风", "干旱", "高温", "森林火险", "地质灾害", "山洪", "暴雪", "雷电", "冰雹", "大雾", "其他"] as const;
 export const WARNING_LEVELS = ["蓝", "黄", "橙", "红"] as const;
@@ -112,7 +113,8 @@ export function findWarningNumber(text: string): { number: string; rest: string 
  * Returns null when nothing could be read.
  */
 export function parseCycleSettings(text: string, base: CycleSettings): CycleSettings | null {
-  const t = text.normalize("NFKC").replace(/\s+/g, "");
+  // Numbers in digits or Chinese numerals (`间隔十五分钟 五轮`), read as counts are read everywhere.
+  const t = text.normalize("NFKC").replace(/\s+/g, "").replace(/半小时/g, "30分钟").replace(/[零〇一二两三四五六七八九十百]+(?=分钟|轮|个?小时)/g, (w) => String(parseSmallNumber(w) ?? w)).replace(/个小时/g, "小时");
   const num = (re: RegExp) => { const m = re.exec(t); return m ? Number(m[1]) : undefined; };
   const recall = num(/(?:间隔|每)?(\d+)分钟/);
   const escalate = num(/(\d+)轮(?:后|未确认)?(?:上报|升级)/);
