@@ -10,7 +10,7 @@ import type { Answers, FlowDef } from "./flow-types.js";
 import type { Clock } from "./clock.js";
 import { HELP_TOPICS, matchCommand, stripArgStart, type CommandDef, type StartFlow } from "./commands.js";
 import { routeInDialog } from "./route.js";
-import { trimTrailing } from "./understand.js";
+import { trimTrailing, withoutLeadingMarks } from "./understand.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { InboundMessage } from "./messages.js";
 import { MAX_INBOUND_CHARS, normalizeForMatch, sanitize } from "./normalize.js";
@@ -66,6 +66,8 @@ const OFFER_TTL_MS = 10 * 60_000;
 
 /** How long an expired session is kept so a late reply can be told it timed out. */
 const EXPIRED_KEEP_MS = 24 * 60 * 60 * 1000;
+/** `帮助 全部`: every command with its description. */
+const HELP_ALL = /^(全部|所有|all|更多)$/;
 
 export class Core<Tx> {
   private readonly flows = new Map<string, FlowDef<Tx>>();
@@ -86,7 +88,7 @@ export class Core<Tx> {
       if (!p) throw new Error(`flow ${f.id} has no permission to check on completion`);
       this.flowPermission.set(f.id, p);
     }
-    this.help = { id: "help", complete: (a) => /^(全部|所有|all|更多)$/.test(trimTrailing(a.trim())) || matchCommand(normalizeForMatch(a), this.commands).kind === "command", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, ctx.args) };
+    this.help = { id: "help", complete: (a) => HELP_ALL.test(trimTrailing(a.trim())) || matchCommand(normalizeForMatch(a), this.commands).kind === "command", keywords: ["帮助", "菜单", "功能", "你能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "help", "?"], slash: ["help", "start"], describe: "help.describe", permission: "public", run: async (ctx) => this.helpText(ctx.actor, ctx.args) };
     this.commands = [this.help, ...o.commands];
   }
 
@@ -497,7 +499,7 @@ export class Core<Tx> {
     const usable = this.commands.filter((c) => this.allowed(c, actor) && !c.hidden?.(actor));
     const item = (c: CommandDef<Tx>) => say("core.help.item", { keyword: c.keywords[0] ?? "", slash: `/${c.slash[0] ?? c.id}`, description: this.t(sayKey(c.describe)) });
     const wanted = trimTrailing(ask.trim());
-    if (wanted !== "" && !/^(全部|所有|all|更多)$/.test(wanted)) {
+    if (wanted !== "" && !HELP_ALL.test(wanted)) {
       const one = matchCommand(wanted, this.commands);
       if (one.kind === "command" && one.match.command.id !== "help") {
         const c = one.match.command;
@@ -630,7 +632,7 @@ function sessionTarget(s: SessionRecord, stored: StoredSession) {
  */
 function rawArgs(text: string, m: { args: string; viaSlash: boolean; viaQuestion?: boolean; command: { keywords: string[]; matches?: unknown } }): string {
   // Emoji or a bracket before the keyword (`⚠️隐患 …`) are not part of the arguments.
-  const t = text.trim().replace(/^(?:\p{Extended_Pictographic}|[\u200d\ufe0f\s【】\[\]])+/u, "");
+  const t = withoutLeadingMarks(text.trim());
   if (m.viaSlash) return /^\S+\s*([\s\S]*)$/.exec(t)?.[1]?.trim() ?? m.args;
   // A question matched as a whole ("本周隐患情况", "收到！") is its own argument.
   if (m.viaQuestion) return t;

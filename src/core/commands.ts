@@ -5,7 +5,7 @@
 import type { PromptKey, Say } from "../prompts/catalog.js";
 import type { AccessTarget, Actor, Denial } from "./ports.js";
 import { stripArgStart } from "./normalize.js";
-import { trimTrailing, withoutPoliteOpening } from "./understand.js";
+import { trimTrailing, withoutLeadingMarks, withoutPoliteOpening } from "./understand.js";
 
 export { stripArgStart };
 import type { InboundMessage } from "./messages.js";
@@ -159,7 +159,7 @@ export function matchCommand<Tx>(norm: string, commands: readonly CommandDef<Tx>
   // A short message with a stray space inside a word (`上报 隐患`, `取 消`) is that word.
   const closed = [...trimmed].length <= 8 ? trimmed.replace(/\s+/g, "") : trimmed;
   // Emoji or a bracket before the word (`⚠️隐患 …`, `【隐患】…`) do not change it.
-  const led = trimmed.replace(/^(?:\p{Extended_Pictographic}|[\u200d\ufe0f\s【】\[\]])+/u, "");
+  const led = withoutLeadingMarks(trimmed);
   for (const form of [trimmed, withoutPoliteOpening(trimmed), closed, led]) {
     if (form === norm || form === "") continue;
     const r = matchExactly(form, commands);

@@ -228,10 +228,8 @@ export function advance(flow: FlowDef<any>, state: FlowState, msg: StepMessage, 
   }
   if (isWord(msg.norm, BACK_WORDS)) return back(flow, state, ctx);
   // 修改 in the middle of a dialog: which item to change (what is filled stays), not an answer to the question.
-  if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS) && !walk(flow, state).path.some((id) => id in state.answers)) {
-    return { state, replies: [prompt(flow, state, ctx, [say("flow.edit.nothing")])] };
-  }
   if (state.at.kind === "step" && isWord(msg.norm, EDIT_WORDS)) {
+    if (filledCount(flow, state) === 0) return { state, replies: [prompt(flow, state, ctx, [say("flow.edit.nothing")])] };
     const next: FlowState = { ...state, failures: 0, at: { kind: "edit" } };
     delete next.draft;
     return { state: next, replies: [prompt(flow, next, ctx)] };

@@ -12,6 +12,11 @@ export function trimTrailing(norm: string): string {
   return norm.replace(TRAILING, "");
 }
 
+/** Emoji or brackets before the words (`⚠️隐患 …`, `【隐患】…`): not part of them. */
+export function withoutLeadingMarks(text: string): string {
+  return text.replace(/^(?:\p{Extended_Pictographic}|[\u200d\ufe0f\s【】\[\]])+/u, "");
+}
+
 /** What people put before a command word without changing it: `我要上报隐患`, `请帮我导出`. */
 const POLITE = /^(?:我要|我想|我来|想要|要|请|麻烦|帮我|请帮我|麻烦帮我)+\s*/;
 

@@ -22,7 +22,7 @@ import { within } from "../org/policy.js";
 import path from "node:path";
 import { parsePeriod } from "../../domain/period.js";
 import { writeHazardLedger } from "./ledger.js";
-import { findRegionIn, regionByPath, regionNames } from "../org/index.js";
+import { findRegionIn, regionByPath, regionNames, shortRegionName } from "../org/index.js";
 
 type Place = { text: string; lat?: number; lng?: number };
 
@@ -228,7 +228,7 @@ const quickReportComplete = (a: string) => {
 /** The ways a region's name may be written in a question (`渠阳镇`, `渠阳`), longest first. */
 function namesIn(path: string): string[] {
   const name = path.split("/").pop()!;
-  const short = name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "");
+  const short = shortRegionName(name);
   return [...new Set([name, short])].filter((x) => x.length >= 2).sort((a, b) => b.length - a.length);
 }
 

@@ -4,4 +4,4 @@
  * src/features/org (its repo is its own).
  */
 export { countyAdmins, findRegion, groupsFor, holdersOf, namesOf, peopleAt, peopleCount, personById, regionByPath, regionNames, type PersonProfile } from "./repo.js";
-export { findRegionIn } from "./rules.js";
+export { findRegionIn, shortRegionName } from "./rules.js";

@@ -35,8 +35,13 @@ export function findRegionIn(t: string, regions: { name: string; path: string }[
   const full = regions.filter((r) => t.includes(r.name)).sort((a, b) => depth(b.path) - depth(a.path));
   if (full.length) return full[0]!.path;
   const short = regions
-    .map((r) => ({ r, s: r.name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") }))
+    .map((r) => ({ r, s: shortRegionName(r.name) }))
     .filter((x) => x.s.length >= 2 && t.includes(x.s))
     .sort((a, b) => b.s.length - a.s.length || depth(a.r.path) - depth(b.r.path));
   return short[0]?.r.path;
+}
+
+/** A region's name as people shorten it: 渠阳镇 → 渠阳, 甘溪乡 → 甘溪. */
+export function shortRegionName(name: string): string {
+  return name.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "");
 }

@@ -12,7 +12,7 @@ import { toGroup, toPerson } from "../org/notify.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Tx } from "../../store/db.js";
-import { findRegion, regionNames } from "../org/index.js";
+import { findRegion, regionNames, shortRegionName } from "../org/index.js";
 import { toLocalDate } from "../../time/shanghai.js";
 import * as repo from "./repo.js";
 import { levelIn, parseCycleSettings, WARNING_LEVEL_ALIASES, WARNING_LEVELS, WARNING_TYPE_ALIASES, WARNING_TYPES, warningNumber, type CycleSettings, type WarningLevel } from "./rules.js";
@@ -108,7 +108,7 @@ function regionsInput(): StepInput<string> {
       // `全县` / `全部` / `所有乡镇`: the whole of the person's own area.
       const whole = /^(全县|全市|全区|全镇|全乡|全部|全部区域|所有乡镇|所有区域|全域|辖区内|全辖区)$/.test(trimTrailing(m.norm));
       if (whole && ctx.vocab?.own?.[0]) return { ok: true, value: ctx.vocab.own[0] };
-      const find = (typed: string) => names.find((n) => n === typed) ?? names.find((n) => n.replace(/(镇|乡|街道|社区|村|县|区|市)$/, "") === typed);
+      const find = (typed: string) => names.find((n) => n === typed) ?? names.find((n) => shortRegionName(n) === typed);
       // `渠阳镇和甘溪乡`: 和/及 join two names (but 和平村 is one name).
       const parts = trimTrailing(m.text.normalize("NFKC")).split(/[\s、,;]+/).map((x) => x.trim()).filter(Boolean)
         .flatMap((p) => (find(p) ? [p] : p.split(/[和及与]/).every((x) => x && find(x)) ? p.split(/[和及与]/) : [p]));
