@@ -11,6 +11,7 @@ import { parseChineseDate, parseSmallNumber, parseTime, type ParsedDateTime } fr
 import { addDays, formatLocalDateCn, toLocalDate } from "../time/shanghai.js";
 import { readChoice, yesNo } from "../core/answers.js";
 import { isAcknowledgement, trimTrailing } from "../core/understand.js";
+import { normalizeForMatch } from "../core/normalize.js";
 import type { Answers, InputContext, Json, ParseResult, StepInput, StepMessage } from "../core/flow-types.js";
 
 function fail<T extends Json>(error: Say): ParseResult<T> {
@@ -315,6 +316,14 @@ function restAfterWord(text: string, words: readonly (readonly [string, number])
   // The rest as typed (full-width ：，kept), not in its folded form.
   const rest = trimTrailing(typed.slice(hit[0].length).replace(/^[\s,，。:：;；、!！]+/, "")).trim();
   return [...rest].length >= 2 ? { index: hit[1], rest } : null;
+}
+
+/**
+ * A step's reading of words that came another way (after a command: `复查 YH-… 通过`), the text
+ * folded as a typed answer is, so the one-message form and the step read it alike.
+ */
+export function readAs<T extends Json>(input: StepInput<T>, text: string, ctx: { now: Date; t?: InputContext["t"] }): ParseResult<T> {
+  return input.parse({ text, norm: normalizeForMatch(text), attachments: [] }, { now: ctx.now, answers: {}, t: ctx.t ?? (() => "") });
 }
 
 export function clip(s: string, n = 20): string {

@@ -16,7 +16,7 @@ import type { Db, Tx } from "../../store/db.js";
 import * as duty from "./repo.js";
 import { personById } from "../org/index.js";
 import { formatLocal, fromLocal, toLocalDate } from "../../time/shanghai.js";
-import { choice, file, text } from "../inputs.js";
+import { choice, file, readAs, text } from "../inputs.js";
 import { rolesHolding, within } from "../org/policy.js";
 import { toPerson } from "../org/notify.js";
 import { audit } from "../../store/audit.js";
@@ -86,7 +86,7 @@ const noonStatus = choice(["正常", "有情况"], NOON_STATUS_WORDS);
 function readNoonStatus(args: string): string | null {
   const a = args.trim();
   if (!a) return null;
-  const r = noonStatus.parse({ text: a, norm: a.normalize("NFKC").toLowerCase(), attachments: [] }, { now: new Date(0), answers: {}, t: () => "" });
+  const r = readAs(noonStatus, a, { now: new Date(0) });
   return r.ok ? r.value : null;
 }
 

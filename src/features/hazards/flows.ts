@@ -9,14 +9,13 @@ import type { Actor } from "../../core/ports.js";
 import type { Answers, FlowDef } from "../../core/flow-types.js";
 import { ASKS_FOR_PHOTOS, findHazardNumber, leadingHazardNumber, LEVEL_ANSWERS, LEVELS, move, SECTOR_ALIASES, SECTORS, sectorHinted, SUPERVISION_LEVELS, defaultDeadline, isOverdue, type HazardLevel, type HazardRules, type HazardStatus, type Transition } from "./rules.js";
 import { parseQuickHazard } from "./quick.js";
-import { normalizeForMatch } from "../../core/normalize.js";
 import { say, type Say } from "../../prompts/catalog.js";
 import { audit } from "../../store/audit.js";
 import type { Db, Tx } from "../../store/db.js";
 import * as hz from "./repo.js";
 import { personById } from "../org/index.js";
 import { formatLocal, formatLocalDateCn, toLocalDate } from "../../time/shanghai.js";
-import { choice, choiceOf, date, dateExamples, hazardNo, photos, place, text } from "../inputs.js";
+import { choice, choiceOf, date, dateExamples, hazardNo, photos, place, readAs, text } from "../inputs.js";
 import { toPerson } from "../org/notify.js";
 import { within } from "../org/policy.js";
 import path from "node:path";
@@ -307,7 +306,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
         if (refused) return refused;
         // `整改 YH-… 已完成`, `整改 YH-… 已经整改完成了`: the stage read by the stage step itself.
         const rest = leadingHazardNumber(ctx.args)?.rest ?? "";
-        const stage = rest ? rectifyStage.parse({ text: rest, norm: normalizeForMatch(rest), attachments: [] }, { now: ctx.now, answers: {}, t: ctx.t }) : null;
+        const stage = rest ? readAs(rectifyStage, rest, ctx) : null;
         return startWith("hazard-rectify", { number: n, ...(stage?.ok ? { stage: stage.value } : {}) });
       },
     },
@@ -321,7 +320,7 @@ export function hazardCommands(isWorkday?: Workdays): CommandDef<Tx>[] {
         if (refused) return refused;
         // `复查 YH-… 通过` / `复查 YH-… 不通过，灭火器还没换`: the result (and reason) read by the result step itself.
         const rest = leadingHazardNumber(ctx.args)?.rest ?? "";
-        const result = rest ? reviewResult.parse({ text: rest, norm: normalizeForMatch(rest), attachments: [] }, { now: ctx.now, answers: {}, t: ctx.t }) : null;
+        const result = rest ? readAs(reviewResult, rest, ctx) : null;
         return startWith("hazard-review", { number: n, ...(result?.ok ? { result: result.value, ...(result.also ?? {}) } : {}) });
       },
     },

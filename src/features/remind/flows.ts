@@ -11,11 +11,12 @@ import type { Db, Tx } from "../../store/db.js";
 import type { TickJob } from "../../core/jobs.js";
 import { dueReminders, nextReminderDue, pendingRemindersOf } from "./repo.js";
 import { formatLocal } from "../../time/shanghai.js";
-import { choice, clockTime, date, dateExamples, text } from "../inputs.js";
-import type { Answers, FlowDef, InputContext } from "../../core/flow-types.js";
+import { choice, clockTime, date, dateExamples, readAs, text } from "../inputs.js";
+import type { Answers, FlowDef } from "../../core/flow-types.js";
 
 type DateAnswer = { date: string; time?: string };
 
+/** The dialog's own when and what steps, also reading the one-message form. */
 const whenInput = date({ maxDaysAhead: 366 });
 const contentInput = text({ min: 2, max: 200 });
 
@@ -25,13 +26,11 @@ const contentInput = text({ min: 2, max: 200 });
  */
 export function readQuickReminder(args: string, now: Date): Answers | null {
   const words = args.trim().split(/\s+/).filter(Boolean);
-  const ctx = { now, answers: {}, t: () => "" } as unknown as InputContext;
   for (let n = Math.min(3, words.length - 1); n >= 1; n--) {
     for (const [when, what] of [[words.slice(0, n), words.slice(n)], [words.slice(-n), words.slice(0, -n)]] as const) {
       const w = when.join("");
-      const d = whenInput.parse({ text: w, norm: w.normalize("NFKC").toLowerCase(), attachments: [] }, ctx);
-      const content = what.join(" ");
-      const c = contentInput.parse({ text: content, norm: content, attachments: [] }, ctx);
+      const d = readAs(whenInput, w, { now });
+      const c = readAs(contentInput, what.join(" "), { now });
       if (d.ok && c.ok) return { date: d.value, content: c.value };
     }
   }
@@ -42,10 +41,10 @@ export const remindFlow: FlowDef<Tx> = {
   id: "remind",
   title: "remind.title",
   steps: [
-    { id: "content", prompt: "remind.ask.content", label: "remind.label.content", input: text({ min: 2, max: 200 }) },
+    { id: "content", prompt: "remind.ask.content", label: "remind.label.content", input: contentInput },
     { id: "category", prompt: "remind.ask.category", label: "remind.label.category", input: choice(REMINDER_CATEGORIES) },
     {
-      id: "date", prompt: "remind.ask.date", promptParams: (c) => dateExamples(c.now), label: "remind.label.date", input: date({ maxDaysAhead: 366 }),
+      id: "date", prompt: "remind.ask.date", promptParams: (c) => dateExamples(c.now), label: "remind.label.date", input: whenInput,
       next: (a) => ((a.date as DateAnswer | undefined)?.time ? null : "time"),
     },
     { id: "time", prompt: "remind.ask.time", label: "remind.label.time", input: clockTime(), optional: true, next: () => null },
